@@ -1,0 +1,158 @@
+# mcrisk -- build, test and benchmark the Monte Carlo risk engine.
+#
+#   make                  build build/mcrisk (OpenMP, serial HDF5)
+#   make run              install missing packages, build, run the default scenario
+#   make test             install missing packages, build, run every test
+#   make bench            print the benchmark figures (README, "Benchmarks")
+#   make MPI=yes          build build-mpi/mcrisk with mpicc and parallel HDF5
+#   make test SANITIZE=address,undefined
+#                         the C suite under AddressSanitizer + UBSan
+#   make install          install into $(DESTDIR)$(PREFIX)
+#
+# Every variant has its own object tree, so serial, MPI and sanitizer builds
+# never mix. Flags for libraries come from pkg-config.
+
+# ---- switches ---------------------------------------------------------------
+OPTIMIZE ?= yes
+DEBUG    ?= no
+MPI      ?= no
+SANITIZE ?=
+PYTHON   ?= /usr/bin/python3
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+VERSION  := 1.0.0
+comma    := ,
+
+ifeq ($(MPI),yes)
+  CC       = mpicc
+  HDF5_PC  = hdf5-openmpi
+  BUILD   ?= build-mpi
+  CPPFLAGS += -DMCR_MPI
+else
+  HDF5_PC  = hdf5-serial
+  BUILD   ?= build
+endif
+ifneq ($(SANITIZE),)
+  BUILD    := $(BUILD)-san-$(subst $(comma),-,$(SANITIZE))
+  SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# -ffp-contract=off: no fused multiply-adds behind our back, so the numbers do
+# not change with the compiler's mood (SPEC 2.7, determinism).
+CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+ifeq ($(DEBUG),yes)
+  OPTFLAGS := -O0 -g3
+else ifeq ($(OPTIMIZE),yes)
+  OPTFLAGS := -O2 -g
+else
+  OPTFLAGS := -O0 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(HDF5_PC) yaml-0.1 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(HDF5_PC) yaml-0.1 2>/dev/null)
+
+CPPFLAGS += -I. -I$(BUILD)/gen -DMCR_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
+CFLAGS   += $(CSTD) $(WARN) $(OPTFLAGS) -ffp-contract=off -fopenmp -MMD -MP $(SANFLAGS)
+LDFLAGS  += -fopenmp $(SANFLAGS)
+LDLIBS   += $(PKG_LIBS) -lhdf5_hl -lm
+
+# ---- sources ----------------------------------------------------------------
+LIB_SRC  := $(sort $(wildcard kernels/*.c inputs/*.c results/*.c engine/*.c))
+LIB_SRC  := $(filter-out engine/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/engine/main.o
+LIB      := $(BUILD)/libmcrisk.a
+BIN      := $(BUILD)/mcrisk
+
+TEST_SRC   := $(sort $(wildcard tests/test_*.c))
+TEST_BINS  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+HELPERS    := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+PY_TESTS   := $(sort $(wildcard tests/test_*.py))
+
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all run test check check-c check-py bench clean install deps version-stamp
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+# ---- dependencies -------------------------------------------------------------
+# `run` and `test` make sure every package is present, then re-enter make so
+# that pkg-config is asked again with the libraries installed.
+deps:
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+
+# ---- build --------------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(BUILD)/gen/git_commit.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# git_commit.h is rewritten only when the commit changes, so a new commit
+# rebuilds one object, not the tree.
+$(BUILD)/gen/git_commit.h: version-stamp
+	@:
+version-stamp:
+	@mkdir -p $(BUILD)/gen
+	@c=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	 git diff --quiet HEAD -- 2>/dev/null || c="$$c-dirty"; \
+	 line="#define MCR_GIT_COMMIT \"$$c\""; \
+	 [ "$$(cat $(BUILD)/gen/git_commit.h 2>/dev/null)" = "$$line" ] || \
+	   echo "$$line" > $(BUILD)/gen/git_commit.h
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/helpers/%: tests/helpers/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- run ------------------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory _run
+
+_run: $(BIN)
+	@mkdir -p out
+	$(BIN) rng --seed 2026 -n 5
+
+# ---- test -----------------------------------------------------------------------
+# C unit tests (cmocka) first, then the Python checks (pytest). Each runner
+# prints its own summary; the last lines say what passed.
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: check-c check-py
+
+check-c: $(TEST_BINS)
+	@n=0; fail=0; for t in $(TEST_BINS); do \
+	   echo "== $$t"; n=$$((n+1)); $$t || fail=$$((fail+1)); \
+	 done; \
+	 echo "C unit tests: $$((n-fail)) of $$n binaries passed"; [ $$fail -eq 0 ]
+
+check-py: $(BIN) $(HELPERS)
+	MCRISK_BUILD=$(abspath $(BUILD)) MCRISK=$(abspath $(BIN)) \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS)
+
+# ---- bench ------------------------------------------------------------------------
+bench: $(BIN) $(HELPERS)
+	@echo "no benchmarks yet"
+
+# ---- install / clean ----------------------------------------------------------------
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mcrisk
+
+clean:
+	rm -rf build build-mpi build-san-* build-mpi-san-*

@@ -1,0 +1,64 @@
+/* dist.h -- random variates: the samplers every kernel draws from.
+ *
+ * GSL's randist convention: the generator comes first, parameters by value,
+ * no hidden state (no cached second normal), nothing allocated. Each sampler
+ * consumes a variable but deterministic number of 64-bit words from the
+ * trial's own stream, so a trial's draws depend on (seed, trial) alone.
+ */
+#ifndef MCR_DIST_H
+#define MCR_DIST_H
+
+#include <stdint.h>
+
+#include "kernels/rng.h"
+
+/* ---- continuous and discrete samplers ------------------------------------ */
+
+/* Uniform on [0, 1) with 53 random bits: (next >> 11) * 2^-53, numpy's
+ * Generator.random() bit for bit. */
+static inline double mcr_uniform(mcr_rng_t *r)
+{
+    return (double)(mcr_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+double mcr_normal(mcr_rng_t *r);                       /* N(0, 1) */
+double mcr_exponential(mcr_rng_t *r);                  /* Exp(1), mean 1 */
+double mcr_gamma(mcr_rng_t *r, double shape);          /* Gamma(shape, scale 1), shape > 0 */
+double mcr_beta(mcr_rng_t *r, double a, double b);     /* Beta(a, b), a, b > 0 */
+int    mcr_bernoulli(mcr_rng_t *r, double p);          /* 1 with probability p */
+
+/* Index k in [0, n) with probability prob[k]; prob sums to 1 (one row of a
+ * transition matrix). Rounding never returns an index with prob 0. */
+int    mcr_categorical(mcr_rng_t *r, const double *prob, int n);
+
+/* ---- durations (SPEC 2.3), in months --------------------------------------- */
+
+typedef enum {
+    MCR_DUR_FIXED,       /* value */
+    MCR_DUR_UNIFORM,     /* min, max */
+    MCR_DUR_TRIANGULAR,  /* min, mode, max */
+    MCR_DUR_PERT,        /* min, mode, max, lambda (default 4) */
+    MCR_DUR_LOGNORMAL    /* median, sigma */
+} mcr_dur_kind_t;
+
+typedef struct {
+    mcr_dur_kind_t kind;
+    double value;               /* fixed: the value, months */
+    double min, mode, max;      /* months; mode unused by uniform */
+    double lambda;              /* PERT shape; 4 unless given */
+    double median, sigma;       /* lognormal: median months, sigma of ln */
+    /* derived by mcr_duration_prepare(), never set by hand: */
+    double alpha, beta;         /* PERT: Beta shapes */
+    double log_median;          /* lognormal: ln(median) */
+} mcr_duration_t;
+
+/* Fill the derived fields; call once after the parameters are validated. */
+void   mcr_duration_prepare(mcr_duration_t *d);
+
+/* One draw, months >= 0. */
+double mcr_duration_sample(mcr_rng_t *r, const mcr_duration_t *d);
+
+/* The distribution's mean, months (for summaries). */
+double mcr_duration_mean(const mcr_duration_t *d);
+
+#endif /* MCR_DIST_H */
