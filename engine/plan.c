@@ -28,7 +28,7 @@ void mcr_plan_memory(const mcr_model_t *m, int64_t trials, int threads,
     uint64_t cells = (S * MCR_NPATH + R + 1) * H;
 
     out->per_trial = 8 * (MCR_NOUT * S + D + S) + 32 * T;
-    out->fixed = 16u << 20                                      /* program, libraries */
+    out->fixed = (16u << 20)                                    /* program, libraries */
         + T * cells * (SKETCH_CELL_BYTES + 2 * sizeof(mcr_xsum_t) + 16)
         + T * 8 * (R * H + 2 * H + S * MCR_NPATH * H + 2 * R)   /* trial workspaces */
         + T * 8 * (S * MCR_NCOMP + K * H + S * S)
