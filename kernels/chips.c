@@ -14,6 +14,12 @@
  * so after n months the delivered share is 1 - prod_{u=S}^{S+n-1} (1 - p F_u):
  * an order is never overfilled, and a tight market (small F) slows every
  * buyer in proportion to its priority.
+ *
+ * In floating point the kernels form G_t as N - O_{t+1}, which equals the sum
+ * of the deliveries but cannot round above N: p F <= 1 makes p F O <= O, so O
+ * stays in [0, N] and never rises, and N - O is then in [0, N] and never
+ * falls. Summing the deliveries instead can overshoot N by an ulp, which
+ * would make an order "more than complete".
  */
 #include "kernels/chips.h"
 
@@ -44,12 +50,12 @@ double mcr_chips_sample(mcr_rng_t *rng, const mcr_model_t *m,
 void mcr_chips_deliveries(const double *fill, int H, int start,
                           double priority, double order, double *cum)
 {
-    double outstanding = order, got = 0;
+    double outstanding = order;
     int t = 0;
     for (; t < start && t < H; t++)
         cum[t] = 0;
     for (; t < H; t++) {
-        got += mcr_chips_deliver(&outstanding, priority, fill[t]);
-        cum[t] = got;
+        mcr_chips_deliver(&outstanding, priority, fill[t]);
+        cum[t] = order - outstanding;
     }
 }

@@ -6,7 +6,7 @@
  *   S = ceil(T_permit + T_pause)        R = max(S + 1, ceil(T_permit + T_pause + T_construction))
  *   facility_t = capex_per_mw MW / (R - S)                  S <= t < R
  *   O_S = gpus, delivered_t = p F_t O_t, O_{t+1} = O_t - delivered_t,
- *   G_t = sum_{S<=u<=t} delivered_u                         t >= S
+ *   G_t = sum_{S<=u<=t} delivered_u = gpus - O_{t+1}        t >= S
  *   gpu_t      = gpu_unit_cost delivered_t
  *   C_t        = G_t for t >= R, else 0
  *   energy_t   = C_t kw_per_gpu/1000 pue utilisation hours P_{region,t}
@@ -37,7 +37,8 @@
  * made and summed per component, so the breakdown needs no second pass and
  * cost_npv is the sum of the breakdown, exactly. Rates that do not depend on
  * the trial come from mcr_model_prepare() (model.c); the residual factor
- * uses wear = 1/(12 life) for the one division. S and R are kept as doubles
+ * uses wear = 1/(12 life) for the one division. G_t is formed as gpus - O_{t+1}
+ * (chips.c says why: it never rounds above the order). S and R are kept as doubles
  * until clamped to H, so a huge sampled duration cannot overflow an int.
  */
 #include "kernels/strategy.h"
@@ -120,12 +121,13 @@ static inline double shortfall_cost(const mcr_model_t *m, int k, double c, acc_t
 /* One online month t >= R of a build: delivers, costs, returns C_t. */
 static inline double build_online_month(const mcr_model_t *m, const mcr_build_t *b,
                                         double priority, const mcr_factors_t *f,
-                                        const double *price, int t, double *outstanding,
-                                        double *g, double *online, double *cost, acc_t *a)
+                                        const double *price, int t, double order,
+                                        double *outstanding, double *online, double *cost,
+                                        acc_t *a)
 {
     const double d = m->discount[t];
     double got = mcr_chips_deliver(outstanding, priority, f->fill[t]);
-    double c = (*g += got);
+    double c = order - *outstanding;
     double gpu = b->gpu_unit_cost * got;
     double energy = c * b->energy_per_gpu * price[t];
     double opex = b->opex_month;
@@ -160,12 +162,12 @@ static void value_build(const mcr_model_t *m, const mcr_strategy_t *st,
 
     value_waiting(m, f->regime, s0, online, cost, a);
 
-    double outstanding = st->gpus, g = 0;
+    const double order = st->gpus;
+    double outstanding = order;
     int t = s0;
     for (; t < r0; t++) {
         const double d = m->discount[t];
         double got = mcr_chips_deliver(&outstanding, priority, f->fill[t]);
-        g += got;
         double gpu = b->gpu_unit_cost * got;
         double sc = demand * m->regime[f->regime[t]].spot_month;
         online[t] = 0;
@@ -178,17 +180,14 @@ static void value_build(const mcr_model_t *m, const mcr_strategy_t *st,
     }
     a->short_gpus += demand * (r0 - s0);
 
-    const double target = 0.9 * st->gpus;
-    int month90 = H;
+    const double target = 0.9 * order;
     for (; t < H; t++)
-        if (build_online_month(m, b, priority, f, price, t, &outstanding, &g,
-                               online, cost, a) >= target) {
-            month90 = t++;
+        if (build_online_month(m, b, priority, f, price, t, order, &outstanding,
+                               online, cost, a) >= target)
             break;
-        }
-    for (; t < H; t++)
-        build_online_month(m, b, priority, f, price, t, &outstanding, &g, online, cost, a);
-    res->months_to_90pct = month90;
+    res->months_to_90pct = t;   /* H when never */
+    for (t++; t < H; t++)
+        build_online_month(m, b, priority, f, price, t, order, &outstanding, online, cost, a);
     *sums = acc;
 }
 
@@ -197,11 +196,13 @@ static void value_build(const mcr_model_t *m, const mcr_strategy_t *st,
 /* One month t >= S of a lease: delivers, costs, returns C_t. */
 static inline double lease_month(const mcr_model_t *m, const mcr_lease_t *l,
                                  double priority, const mcr_factors_t *f,
-                                 const double *ref, int t, double *outstanding,
-                                 double *g, double *online, double *cost, acc_t *a)
+                                 const double *ref, int t, double order,
+                                 double *outstanding, double *online, double *cost,
+                                 acc_t *a)
 {
     const double d = m->discount[t];
-    double c = (*g += mcr_chips_deliver(outstanding, priority, f->fill[t]));
+    mcr_chips_deliver(outstanding, priority, f->fill[t]);
+    double c = order - *outstanding;
     double rate = l->hour_price * l->escalator[t]
                 * (1.0 + l->pass_share * (ref[t] * l->pass_inv_price0 - 1.0));
     double lease = c * rate;
@@ -228,17 +229,15 @@ static void value_lease(const mcr_model_t *m, const mcr_strategy_t *st,
 
     value_waiting(m, f->regime, s0, online, cost, a);
 
-    double outstanding = st->gpus, g = 0;
-    const double target = 0.9 * st->gpus;
-    int month90 = H, t = s0;
+    const double order = st->gpus, target = 0.9 * order;
+    double outstanding = order;
+    int t = s0;
     for (; t < H; t++)
-        if (lease_month(m, l, priority, f, ref, t, &outstanding, &g, online, cost, a) >= target) {
-            month90 = t++;
+        if (lease_month(m, l, priority, f, ref, t, order, &outstanding, online, cost, a) >= target)
             break;
-        }
-    for (; t < H; t++)
-        lease_month(m, l, priority, f, ref, t, &outstanding, &g, online, cost, a);
-    res->months_to_90pct = month90;
+    res->months_to_90pct = t;   /* H when never */
+    for (t++; t < H; t++)
+        lease_month(m, l, priority, f, ref, t, order, &outstanding, online, cost, a);
     *sums = acc;
 }
 
