@@ -37,9 +37,10 @@
  * made and summed per component, so the breakdown needs no second pass and
  * cost_npv is the sum of the breakdown, exactly. Rates that do not depend on
  * the trial come from mcr_model_prepare() (model.c); the residual factor
- * uses wear = 1/(12 life) for the one division. G_t is formed as gpus - O_{t+1}
- * (chips.c says why: it never rounds above the order). S and R are kept as doubles
- * until clamped to H, so a huge sampled duration cannot overflow an int.
+ * uses wear = 1/(12 life) for the one division. G_t is formed as
+ * gpus - O_{t+1} (chips.c says why: it never rounds above the order). S and
+ * R are kept as doubles until clamped to H, so a huge sampled duration
+ * cannot overflow an int.
  */
 #include "kernels/strategy.h"
 
@@ -92,7 +93,7 @@ static inline double residual_share(int age, double wear)
 
 /* Months [0, s0): nothing online, the whole demand is bought at spot. */
 static inline void value_waiting(const mcr_model_t *m, const int *restrict regime, int s0,
-                          double *restrict online, double *restrict cost, acc_t *a)
+                                 double *restrict online, double *restrict cost, acc_t *a)
 {
     const double demand = m->demand_gpus, *disc = m->discount;
     double shortfall = 0;
