@@ -31,8 +31,9 @@ static inline double mcr_chips_deliver(double *outstanding, double priority, dou
 
 /* Cumulative deliveries of an order of `order` GPUs placed at month `start`:
  * cum[t] = 0 for t < start, cum[t] = sum_{start <= u <= t} delivered_u for
- * start <= t < H, formed as order - outstanding (so it never exceeds order). Needs only the fill path; for tests and for callers that
- * want the rule on its own (the strategy kernels fuse it with costing). */
+ * start <= t < H, formed as order - outstanding (so it never exceeds order).
+ * Needs only the fill path; for tests and for callers that want the rule on
+ * its own (the strategy kernels fuse it with costing). */
 void mcr_chips_deliveries(const double *fill, int H, int start,
                           double priority, double order, double *cum);
 
