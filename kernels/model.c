@@ -12,6 +12,18 @@
  *
  *   d_t = (1 + r)^(-t/12),  t = 0 .. H      escalator_t = (1 + e)^(t/12)
  *   lcoc denominator = sum_{t<H} d_t * demand_gpus * hours_per_month
+ *
+ * and the monthly rates of SPEC 2.2, 2.4 and 2.5 that do not depend on a
+ * trial, so that the strategy kernels (strategy.c) do one multiply per term
+ * per month and no division:
+ *
+ *   spot_month     = hours_per_month * spot_price * spot_multiplier   (a regime)
+ *   capex_total    = capex_per_mw * MW
+ *   energy_per_gpu = kw_per_gpu/1000 * pue * utilisation * hours_per_month
+ *   opex_month     = opex_per_mw_year * MW / 12
+ *   wear           = 1 / (12 * life)    (residual = A * max(0, 1 - age * wear))
+ *   hour_price     = hours_per_month * price_per_gpu_hour           (a lease)
+ *   pass_inv_price0 = 1 / price0 of the pass-through region
  */
 #include "kernels/model.h"
 
@@ -40,6 +52,8 @@ mcr_status_t mcr_model_prepare(mcr_model_t *m, mcr_err_t *err)
 
     for (int r = 0; r < m->nregions; r++)
         prepare_region(&m->region[r]);
+    for (int k = 0; k < m->nregimes; k++)
+        m->regime[k].spot_month = m->hours_per_month * m->spot_price * m->regime[k].spot_multiplier;
 
     free(m->discount);
     m->discount = malloc((size_t)(H + 1) * sizeof *m->discount);
@@ -58,6 +72,11 @@ mcr_status_t mcr_model_prepare(mcr_model_t *m, mcr_err_t *err)
         if (s->kind == MCR_STRATEGY_BUILD) {
             mcr_build_t *b = &s->build;
             b->mw = s->gpus * b->kw_per_gpu / 1000.0;
+            b->capex_total = b->capex_per_mw * b->mw;
+            b->energy_per_gpu = b->kw_per_gpu / 1000.0 * b->pue * b->utilisation * m->hours_per_month;
+            b->opex_month = b->opex_per_mw_year * b->mw / 12.0;
+            b->facility_wear = 1.0 / (12.0 * b->facility_life_years);
+            b->gpu_wear = 1.0 / (12.0 * b->gpu_life_years);
             mcr_duration_prepare(&b->permit);
             mcr_duration_prepare(&b->construction);
             if (b->has_pause)
@@ -65,6 +84,15 @@ mcr_status_t mcr_model_prepare(mcr_model_t *m, mcr_err_t *err)
         } else {
             mcr_lease_t *l = &s->lease;
             mcr_duration_prepare(&l->onboarding);
+            l->hour_price = m->hours_per_month * l->price_per_gpu_hour;
+            if (l->passthrough_region >= 0) {
+                l->pass_share = l->energy_passthrough;
+                l->pass_region = l->passthrough_region;
+            } else {
+                l->pass_share = 0;
+                l->pass_region = 0;
+            }
+            l->pass_inv_price0 = 1.0 / m->region[l->pass_region].price0;
             free(l->escalator);
             l->escalator = malloc((size_t)H * sizeof *l->escalator);
             if (!l->escalator)

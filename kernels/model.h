@@ -3,7 +3,8 @@
  * inputs/ fills these structs from a scenario file and validates every value;
  * mcr_model_prepare() then derives the constants the kernels use each month
  * (OU coefficients, jump probabilities, PERT shapes, discount factors, lease
- * escalators), so nothing is recomputed per trial. After that the model is
+ * escalators, each strategy's monthly rates), so nothing is recomputed per
+ * trial. After that the model is
  * read-only and shared by all threads.
  *
  * Units: months for time (Δ = 1/12 year), USD, USD/MWh for energy, MW of IT
@@ -39,6 +40,9 @@ typedef struct {
     double fill_alpha;      /* Beta shape alpha of the monthly fill fraction F */
     double fill_beta;       /* Beta shape beta */
     double spot_multiplier; /* spot price = spot_price * this */
+    /* derived by mcr_model_prepare(): */
+    double spot_month;      /* hours_per_month * spot_price * spot_multiplier:
+                               USD for one GPU bought on demand for a month */
 } mcr_regime_t;
 
 typedef enum {
@@ -63,6 +67,13 @@ typedef struct {
     mcr_duration_t pause;       /* pause.months, used when has_pause */
     /* derived by mcr_model_prepare(): */
     double mw;                  /* gpus * kw_per_gpu / 1000 */
+    double capex_total;         /* capex_per_mw * mw, USD, paid in instalments */
+    double energy_per_gpu;      /* kw_per_gpu/1000 * pue * utilisation *
+                                   hours_per_month: MWh per online GPU a month */
+    double opex_month;          /* opex_per_mw_year * mw / 12, USD a month once ready */
+    double facility_wear;       /* 1 / (12 facility_life_years): share of a
+                                   facility payment's value lost per month of age */
+    double gpu_wear;            /* 1 / (12 gpu_life_years), the same for GPUs */
 } mcr_build_t;
 
 typedef struct {
@@ -73,6 +84,13 @@ typedef struct {
     mcr_duration_t onboarding;  /* onboarding_months */
     /* derived by mcr_model_prepare(): */
     double *escalator;          /* [H]: (1 + escalation)^(t/12) */
+    double hour_price;          /* hours_per_month * price_per_gpu_hour: USD
+                                   per GPU-month at month 0 */
+    double pass_share;          /* energy_passthrough; 0 when passthrough_region
+                                   is -1 (then the price has no energy term) */
+    int    pass_region;         /* passthrough_region; 0 when none (unused then:
+                                   pass_share = 0) */
+    double pass_inv_price0;     /* 1 / price0 of pass_region: 1/P_{ref,0} */
 } mcr_lease_t;
 
 typedef struct {

@@ -8,11 +8,13 @@
  * Order of draws within a trial (fixed; changing it changes every number):
  *   1. energy: for t = 1 .. H-1, for each region r: e_{r,t} ~ N(0,1);
  *      then for each region r: jump U ~ U[0,1) and, when it jumps, w ~ N(0,1)
+ *      (a region with p_jump == 0 draws no U: it could never jump)
  *   2. chips: F_0 from S_0 = initial_regime; for t = 1 .. H-1: S_t from row
  *      S_{t-1}, then F_t ~ Beta(regime S_t)
  *   3. strategies in file order: build: permit, pause (a Bernoulli draw when a
  *      pause is configured, then its months when it happens), construction;
- *      lease: onboarding
+ *      lease: onboarding (a fixed duration draws nothing)
+ * Steps 1-3 live in energy.c, chips.c and strategy.c; trial.c composes them.
  */
 #ifndef MCR_TRIAL_H
 #define MCR_TRIAL_H
