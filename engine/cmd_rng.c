@@ -105,7 +105,9 @@ typedef struct {
     int raw;
 } rng_args_t;
 
-/* Match argv[*i] against one option; a second occurrence is an error. */
+/* Does argv[*i] name option `flag`? 0 if not. 1 if it does: its value is
+ * stored in *slot, or, when the value is missing or the option came before,
+ * *st and err say so. */
 static int take(int argc, char **argv, int *i, const char *flag, const char **slot,
                 mcr_status_t *st, mcr_err_t *err)
 {
