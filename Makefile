@@ -74,7 +74,7 @@ PY_TESTS   := $(sort $(wildcard tests/test_*.py))
 
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all run test check check-c check-py bench clean install deps version-stamp
+.PHONY: all run test check check-c check-py bench bench-rng clean install deps version-stamp
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -146,8 +146,11 @@ check-py: $(BIN) $(HELPERS)
 	  $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS)
 
 # ---- bench ------------------------------------------------------------------------
-bench: $(BIN) $(HELPERS)
-	@echo "no benchmarks yet"
+bench: $(BIN) $(HELPERS) bench-rng
+
+# Single-threaded ns per draw of the generators and samplers, beside numpy's.
+bench-rng: $(BUILD)/tests/helpers/bench_rng
+	$(PYTHON) scripts/bench-rng.py $(BUILD)/tests/helpers/bench_rng
 
 # ---- install / clean ----------------------------------------------------------------
 install: $(BIN)

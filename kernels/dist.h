@@ -9,8 +9,10 @@
 #define MCR_DIST_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "kernels/rng.h"
+#include "kernels/ziggurat.h"
 
 /* ---- continuous and discrete samplers ------------------------------------ */
 
@@ -21,8 +23,12 @@ static inline double mcr_uniform(mcr_rng_t *r)
     return (double)(mcr_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-double mcr_normal(mcr_rng_t *r);                       /* N(0, 1) */
-double mcr_exponential(mcr_rng_t *r);                  /* Exp(1), mean 1 */
+/* N(0, 1) and Exp(1) (mean 1), by 256-layer ziggurats (dist.c). The fast
+ * path -- one draw, one table load, one multiply, one compare, taken by 98.5%
+ * and 97.8% of draws -- is inline here so that a kernel's generator stays in
+ * registers; the wedges and tails continue out of line from the same draw. */
+static inline double mcr_normal(mcr_rng_t *r);
+static inline double mcr_exponential(mcr_rng_t *r);
 double mcr_gamma(mcr_rng_t *r, double shape);          /* Gamma(shape, scale 1), shape > 0 */
 double mcr_beta(mcr_rng_t *r, double a, double b);     /* Beta(a, b), a, b > 0 */
 int    mcr_bernoulli(mcr_rng_t *r, double p);          /* 1 with probability p */
@@ -30,6 +36,46 @@ int    mcr_bernoulli(mcr_rng_t *r, double p);          /* 1 with probability p *
 /* Index k in [0, n) with probability prob[k]; prob sums to 1 (one row of a
  * transition matrix). Rounding never returns an index with prob 0. */
 int    mcr_categorical(mcr_rng_t *r, const double *prob, int n);
+
+/* ---- inline fast paths of the ziggurats -------------------------------------- */
+
+/* The rest of a normal (exponential) draw whose first 64 bits, `bits`, missed
+ * the fast path: wedge test, tail, or a fresh try. Not for direct use. */
+double mcr_normal_slow(mcr_rng_t *r, uint64_t bits);
+double mcr_exponential_slow(mcr_rng_t *r, uint64_t bits);
+
+/* x >= 0 with its sign flipped when bit 8 of bits is set: the bit is moved to
+ * the double's sign bit, with no branch on a coin flip. */
+static inline double mcr_zig_signed(double x, uint64_t bits)
+{
+    uint64_t xb;
+    memcpy(&xb, &x, sizeof xb);
+    xb ^= (bits << 55) & 0x8000000000000000ULL;
+    memcpy(&x, &xb, sizeof x);
+    return x;
+}
+
+/* Bits of one 64-bit draw: layer in bits 0-7, sign in bit 8 (normal only), a
+ * 53-bit magnitude u in bits 11-63 -- disjoint, so independent. */
+static inline double mcr_normal(mcr_rng_t *r)
+{
+    const uint64_t bits = mcr_rng_next(r);
+    const mcr_zig_layer_t *layer = &mcr_zig_normal[bits & 0xff];
+    const uint64_t u = bits >> 11;
+    if (__builtin_expect(u < layer->k, 1))
+        return mcr_zig_signed((double)(int64_t)u * layer->w, bits);
+    return mcr_normal_slow(r, bits);
+}
+
+static inline double mcr_exponential(mcr_rng_t *r)
+{
+    const uint64_t bits = mcr_rng_next(r);
+    const mcr_zig_layer_t *layer = &mcr_zig_exp[bits & 0xff];
+    const uint64_t u = bits >> 11;
+    if (__builtin_expect(u < layer->k, 1))
+        return (double)(int64_t)u * layer->w;
+    return mcr_exponential_slow(r, bits);
+}
 
 /* ---- durations (SPEC 2.3), in months --------------------------------------- */
 

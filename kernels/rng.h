@@ -23,6 +23,7 @@
 #ifndef MCR_RNG_H
 #define MCR_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 __extension__ typedef unsigned __int128 mcr_u128;
@@ -79,6 +80,12 @@ static inline uint64_t mcr_dxsm_next(mcr_pcg_t *g)
  * bit_generator.advance(delta). */
 void mcr_pcg64_advance(mcr_pcg_t *g, mcr_u128 delta);
 void mcr_dxsm_advance(mcr_pcg_t *g, mcr_u128 delta);
+
+/* Write the next n outputs to out[0..n-1], exactly as n calls to
+ * mcr_pcg64_next / mcr_dxsm_next would, leaving g where they would; faster
+ * for large n (bulk output: `mcrisk rng --raw`, benchmarks). */
+void mcr_pcg64_fill(mcr_pcg_t *g, uint64_t *out, size_t n);
+void mcr_dxsm_fill(mcr_pcg_t *g, uint64_t *out, size_t n);
 
 /* The trial generator's next 64 random bits. */
 static inline uint64_t mcr_rng_next(mcr_rng_t *r)
