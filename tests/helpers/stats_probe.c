@@ -16,7 +16,8 @@
  *                                    each into cell 1 of its own 3-cell
  *                                    sketch, merged into one (HOW: fwd, rev,
  *                                    or pack: through pack/unpack_merge);
- *                                    prints "count n", "min", "max", then one
+ *                                    prints "bound" (MCR_SKETCH_REL_ERROR),
+ *                                    "count n", "min", "max", then one
  *                                    estimate per level P
  */
 #include <stdio.h>
@@ -113,6 +114,7 @@ static int do_sketch(const double *x, size_t n, int argc, char **argv)
     for (size_t i = 0; i < np; i++)
         pct[i] = strtod(argv[2 + i], NULL);
     mcr_sketch_quantiles(all, 1, pct, np, out);
+    printf("bound %a\n", MCR_SKETCH_REL_ERROR);
     printf("count %llu\n", (unsigned long long)mcr_sketch_count(all, 1));
     printf("min %a\nmax %a\n", mcr_sketch_min(all, 1), mcr_sketch_max(all, 1));
     for (size_t i = 0; i < np; i++)
