@@ -303,7 +303,7 @@ static const double DEFAULT_PERCENTILES[] = {1, 5, 10, 25, 50, 75, 90, 95, 99};
 static void read_percentiles(rd_t *rd, const yaml_node_t *n)
 {
     mcr_scenario_t *sc = rd->sc;
-    int count = mcr_yr_list(&rd->r, n, "percentiles", 1, MCR_SCENARIO_MAX_PERCENTILES);
+    int count = mcr_yr_list(&rd->r, n, "percentile level", 1, MCR_SCENARIO_MAX_PERCENTILES);
     if (count < 0)
         return;
     sc->percentiles = zalloc(rd, (size_t)count, sizeof *sc->percentiles);
@@ -318,7 +318,7 @@ static void read_percentiles(rd_t *rd, const yaml_node_t *n)
         int ok = mcr_yr_real(&rd->r, item, MCR_YR_PERCENT, &sc->percentiles[i]);
         if (ok && prev_ok && !(sc->percentiles[i] > sc->percentiles[i - 1])) {
             char a[MCR_YR_SHOW_MAX + 8], b[MCR_YR_SHOW_MAX + 8];
-            mcr_yr_error(&rd->r, item, "levels must increase: must be greater than %s, got %s",
+            mcr_yr_error(&rd->r, item, "must be greater than the level before it (%s), got %s",
                          mcr_yr_describe(prev, a, sizeof a), mcr_yr_describe(item, b, sizeof b));
         }
         prev_ok = ok;
@@ -364,7 +364,7 @@ static const char *const REGION_KEYS[G_N] = {"name", "price0", "long_run", "reve
 static void read_regions(rd_t *rd, const yaml_node_t *n)
 {
     mcr_model_t *m = rd->m;
-    int count = mcr_yr_list(&rd->r, n, "regions", 1, MCR_SCENARIO_MAX_REGIONS);
+    int count = mcr_yr_list(&rd->r, n, "region", 1, MCR_SCENARIO_MAX_REGIONS);
     if (count < 0)
         return;
     m->region = zalloc(rd, (size_t)count, sizeof *m->region);
@@ -406,7 +406,7 @@ static void read_correlation(rd_t *rd, const yaml_node_t *n)
     mcr_model_t *m = rd->m;
     int R = rd->regions_ok ? m->nregions : 0;
     int max_pairs = MCR_SCENARIO_MAX_REGIONS * (MCR_SCENARIO_MAX_REGIONS - 1) / 2;
-    int count = n ? mcr_yr_list(&rd->r, n, "correlation pairs", 0, max_pairs) : 0;
+    int count = n ? mcr_yr_list(&rd->r, n, "correlation pair", 0, max_pairs) : 0;
     if (count < 0)
         return;
     double *a = NULL;
@@ -496,7 +496,7 @@ static const char *const REGIME_KEYS[M_N] = {"name", "fill_alpha", "fill_beta", 
 static void read_regimes(rd_t *rd, const yaml_node_t *n)
 {
     mcr_model_t *m = rd->m;
-    int count = mcr_yr_list(&rd->r, n, "regimes", 1, MCR_SCENARIO_MAX_REGIMES);
+    int count = mcr_yr_list(&rd->r, n, "regime", 1, MCR_SCENARIO_MAX_REGIMES);
     if (count < 0)
         return;
     m->regime = zalloc(rd, (size_t)count, sizeof *m->regime);
@@ -531,7 +531,7 @@ static void read_transition(rd_t *rd, const yaml_node_t *n)
     mcr_model_t *m = rd->m;
     int K = rd->regimes_ok ? m->nregimes : -1;
     if (n->type != YAML_SEQUENCE_NODE) {
-        mcr_yr_list(&rd->r, n, "rows", 0, 0);
+        mcr_yr_list(&rd->r, n, "row", 0, 0);
         return;
     }
     long rows = n->data.sequence.items.top - n->data.sequence.items.start;
@@ -540,7 +540,7 @@ static void read_transition(rd_t *rd, const yaml_node_t *n)
         return;
     }
     if (rows > MCR_SCENARIO_MAX_REGIMES || rows == 0) {
-        mcr_yr_list(&rd->r, n, "rows", 1, MCR_SCENARIO_MAX_REGIMES);
+        mcr_yr_list(&rd->r, n, "row", 1, MCR_SCENARIO_MAX_REGIMES);
         return;
     }
     double *t = NULL;
@@ -549,7 +549,7 @@ static void read_transition(rd_t *rd, const yaml_node_t *n)
     for (long i = 0; i < rows; i++) {
         const yaml_node_t *row = mcr_yr_node(&rd->r, n->data.sequence.items.start[i]);
         size_t old = mcr_yr_push_index(&rd->r, i);
-        int count = mcr_yr_list(&rd->r, row, "probabilities", 1, MCR_SCENARIO_MAX_REGIMES);
+        int count = mcr_yr_list(&rd->r, row, "probability", 1, MCR_SCENARIO_MAX_REGIMES);
         if (count > 0 && K > 0 && count != K) {
             mcr_yr_error(&rd->r, row, "expected %d numbers (one per regime), got %d", K, count);
             count = -1;
@@ -684,7 +684,7 @@ static void read_lease(rd_t *rd, const yaml_node_t *n, const yaml_node_t **v, mc
 static void read_strategies(rd_t *rd, const yaml_node_t *n)
 {
     mcr_model_t *m = rd->m;
-    int count = mcr_yr_list(&rd->r, n, "strategies", 1, MCR_SCENARIO_MAX_STRATEGIES);
+    int count = mcr_yr_list(&rd->r, n, "strategy", 1, MCR_SCENARIO_MAX_STRATEGIES);
     if (count < 0)
         return;
     m->strategy = zalloc(rd, (size_t)count, sizeof *m->strategy);

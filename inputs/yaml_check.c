@@ -202,6 +202,22 @@ static void report_anchor(mcr_diagbuf_t *d, walk_t *w, const yaml_mark_t *m, con
 
 mcr_status_t mcr_yr_check(const unsigned char *text, size_t len, mcr_diagbuf_t *d)
 {
+    /* byte-order marks of UTF-32 and UTF-16 (the UTF-32 LE mark starts
+     * with the UTF-16 LE one, so it is checked first) */
+    static const struct {
+        const char *bom;
+        size_t len;
+        const char *name;
+    } boms[] = {
+        {"\x00\x00\xFE\xFF", 4, "UTF-32"}, {"\xFF\xFE\x00\x00", 4, "UTF-32"},
+        {"\xFE\xFF", 2, "UTF-16"}, {"\xFF\xFE", 2, "UTF-16"},
+    };
+    for (size_t i = 0; i < sizeof boms / sizeof boms[0]; i++)
+        if (len >= boms[i].len && !memcmp(text, boms[i].bom, boms[i].len)) {
+            mcr_diagbuf_add(d, 1, 1, NULL, "not valid UTF-8: the file is %s (it starts with a %s "
+                            "byte-order mark); save it as UTF-8", boms[i].name, boms[i].name);
+            return MCR_EINPUT;
+        }
     size_t bad = utf8_invalid_at(text, len);
     if (bad < len) {
         long line, col;

@@ -447,21 +447,38 @@ int mcr_yr_require(mcr_yr_t *r, const yaml_node_t *map, const char *key, const y
     return 0;
 }
 
+/* "regions" from "region", "strategies" from "strategy". */
+static const char *plural(const char *noun, char *buf, size_t len)
+{
+    size_t n = strlen(noun);
+    if (n > 0 && noun[n - 1] == 'y')
+        snprintf(buf, len, "%.*sies", (int)(n - 1), noun);
+    else
+        snprintf(buf, len, "%ss", noun);
+    return buf;
+}
+
 int mcr_yr_list(mcr_yr_t *r, const yaml_node_t *n, const char *what, int min, int max)
 {
+    char many[64];
+    plural(what, many, sizeof many);
     if (n->type != YAML_SEQUENCE_NODE) {
-        char e[64];
-        snprintf(e, sizeof e, "a list of %s", what);
+        char e[80];
+        snprintf(e, sizeof e, "a list of %s", many);
         expected(r, n, e);
         return -1;
     }
     long count = n->data.sequence.items.top - n->data.sequence.items.start;
+    if (count < min && min == 1) {
+        mcr_yr_error(r, n, "must list at least one %s, got an empty list", what);
+        return -1;
+    }
     if (count < min) {
-        mcr_yr_error(r, n, "must list at least %d %s, got %ld", min, what, count);
+        mcr_yr_error(r, n, "must list at least %d %s, got %ld", min, many, count);
         return -1;
     }
     if (count > max) {
-        mcr_yr_error(r, n, "must list at most %d %s, got %ld", max, what, count);
+        mcr_yr_error(r, n, "must list at most %d %s, got %ld", max, many, count);
         return -1;
     }
     return (int)count;

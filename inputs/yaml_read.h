@@ -126,8 +126,8 @@ int mcr_yr_fields(mcr_yr_t *r, const yaml_node_t *n, const char *what,
 /* When val is NULL report keys's absence at the mapping map; returns val != NULL. */
 int mcr_yr_require(mcr_yr_t *r, const yaml_node_t *map, const char *key, const yaml_node_t *val);
 
-/* Check n is a sequence of at least min and at most max items (reported as
- * `what`, e.g. "regions"); returns its item count, or -1. */
+/* Check n is a sequence of at least min and at most max items, each a `what`
+ * (singular, e.g. "region"); returns its item count, or -1. */
 int mcr_yr_list(mcr_yr_t *r, const yaml_node_t *n, const char *what, int min, int max);
 
 /* ---- suggestions --------------------------------------------------------------------- */
