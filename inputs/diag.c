@@ -111,7 +111,8 @@ void mcr_diagbuf_finish(mcr_diagbuf_t *b, mcr_diag_t *out)
         out->n = out->msg[0] != NULL;
         return;
     }
-    qsort(b->e, (size_t)b->n, sizeof *b->e, by_position);
+    if (b->n > 1)
+        qsort(b->e, (size_t)b->n, sizeof *b->e, by_position);
     for (int i = 0; i < b->n; i++) {
         if (out->n < MCR_DIAG_MAX)
             out->msg[out->n++] = b->e[i].msg;
