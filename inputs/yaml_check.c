@@ -6,7 +6,7 @@
  *   - bytes that are not UTF-8 (checked here, strictly: no overlong forms, no
  *     surrogates, nothing above U+10FFFF; libyaml's own check stops at the
  *     first problem and, left to detect the encoding, would read a UTF-16
- *     BOM as UTF-16);
+ *     BOM as UTF-16); a UTF-8 BOM is allowed;
  *   - YAML syntax errors, with libyaml's mark;
  *   - anchors (&a), aliases (*a) and tags (!!str): the document API resolves
  *     aliases silently, so a shared node would be read twice and reported
@@ -86,6 +86,19 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
         i += n;
     }
     return len;
+}
+
+/* ---- byte-order mark ------------------------------------------------------------ */
+
+/* A UTF-8 byte-order mark is allowed and skipped here: libyaml skips one only
+ * when it detects the encoding itself, and it is told UTF-8. Positions are
+ * then counted from after the mark, as editors show them. */
+static void skip_bom(const unsigned char **text, size_t *len)
+{
+    if (*len >= 3 && !memcmp(*text, "\xEF\xBB\xBF", 3)) {
+        *text += 3;
+        *len -= 3;
+    }
 }
 
 /* ---- libyaml's errors -------------------------------------------------------------- */
@@ -218,6 +231,7 @@ mcr_status_t mcr_yr_check(const unsigned char *text, size_t len, mcr_diagbuf_t *
                             "byte-order mark); save it as UTF-8", boms[i].name, boms[i].name);
             return MCR_EINPUT;
         }
+    skip_bom(&text, &len);
     size_t bad = utf8_invalid_at(text, len);
     if (bad < len) {
         long line, col;
@@ -316,6 +330,7 @@ mcr_status_t mcr_yr_load(const unsigned char *text, size_t len, yaml_document_t 
                          mcr_diagbuf_t *d)
 {
     yaml_parser_t p;
+    skip_bom(&text, &len);
     if (!yaml_parser_initialize(&p)) {
         d->oom = 1;
         return MCR_ERUNTIME;

@@ -170,3 +170,26 @@ def test_no_leaks_under_valgrind(path, status):
     r = subprocess.run([VALGRIND, "-q", "--leak-check=full", "--error-exitcode=1", MCRISK,
                         "validate", str(path)], capture_output=True, text=True, timeout=300)
     assert r.returncode == status, r.stderr[-3000:]
+
+
+# ---- encodings and line ends ----------------------------------------------------------
+
+def test_utf8_bom_and_crlf_are_accepted(tmp_path):
+    text = (SCENARIOS / "small.yaml").read_bytes().replace(b"\n", b"\r\n")
+    p = tmp_path / "windows.yaml"
+    p.write_bytes(b"\xef\xbb\xbf" + text)
+    r = validate(p)
+    assert r.returncode == 0, r.stderr
+
+
+# ---- the documentation ---------------------------------------------------------------------
+
+def test_minimal_file_in_the_docs_is_valid(tmp_path):
+    """docs/scenario.md ends with a minimal file, indented four spaces."""
+    doc = (ROOT / "docs" / "scenario.md").read_text()
+    block = doc.split("## A minimal file", 1)[1]
+    lines = [ln[4:] for ln in block.splitlines() if ln.startswith("    ")]
+    p = tmp_path / "minimal.yaml"
+    p.write_text("\n".join(lines) + "\n")
+    r = validate(p)
+    assert r.returncode == 0, r.stderr
