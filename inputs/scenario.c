@@ -48,10 +48,12 @@ typedef struct {
     int             regimes_ok;
 } rd_t;
 
-/* The node of a field, with its key; all lookups below go through tables of
- * keys indexed by an enum. */
+/* Entries in a table. Each mapping's keys below are a table of strings
+ * indexed by an enum, so v[S_SEED] is the node given for "seed". */
 #define NKEYS(t) ((int)(sizeof(t) / sizeof(t)[0]))
 
+/* A NUL-terminated copy of s[0 .. len); NULL (and oom noted) when memory ran
+ * out. */
 static char *dup_name(rd_t *rd, const char *s, size_t len)
 {
     char *p = malloc(len + 1);
@@ -64,6 +66,7 @@ static char *dup_name(rd_t *rd, const char *s, size_t len)
     return p;
 }
 
+/* calloc that notes running out of memory in the reader's state. */
 static void *zalloc(rd_t *rd, size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size);
@@ -99,14 +102,15 @@ static int uint_field(rd_t *rd, const yaml_node_t *map, const char *key, const y
     return ok;
 }
 
-/* "uk, norway and texas" from names[idx[0 .. n)]. */
+/* "uk, norway and texas" from names[idx[0 .. n)], or names[0 .. n) when idx
+ * is NULL. */
 static void name_list(char *const *names, const int *idx, int n, char *buf, size_t len)
 {
     size_t o = 0;
     buf[0] = '\0';
     for (int i = 0; i < n && o < len; i++) {
         const char *sep = i == 0 ? "" : i == n - 1 ? " and " : ", ";
-        int k = snprintf(buf + o, len - o, "%s%s", sep, names[idx[i]]);
+        int k = snprintf(buf + o, len - o, "%s%s", sep, names[idx ? idx[i] : i]);
         if (k < 0)
             break;
         o += (size_t)k;
@@ -135,15 +139,13 @@ static int resolve(rd_t *rd, const yaml_node_t *map, const char *key, const yaml
                 found = i;
         if (found < 0 && names_ok) {
             char shown[MCR_YR_SHOW_MAX + 8], known[512];
-            int idx[MCR_SCENARIO_MAX_REGIONS > MCR_SCENARIO_MAX_REGIMES ? MCR_SCENARIO_MAX_REGIONS
-                                                                      : MCR_SCENARIO_MAX_REGIMES];
-            for (int i = 0; i < n; i++)
-                idx[i] = i;
-            name_list(names, idx, n, known, sizeof known);
+            name_list(names, NULL, n, known, sizeof known);
             mcr_yr_show(s, len, shown, sizeof shown);
             const char *near = mcr_yr_suggest(s, len, (const char *const *)names, n);
             if (near)
                 mcr_yr_error(&rd->r, v, "unknown %s '%s', did you mean '%s'?", kind, shown, near);
+            else if (n == 1)
+                mcr_yr_error(&rd->r, v, "unknown %s '%s' (the only %s is %s)", kind, shown, kind, known);
             else
                 mcr_yr_error(&rd->r, v, "unknown %s '%s' (the %ss are %s)", kind, shown, kind, known);
         }
@@ -181,8 +183,8 @@ static const char *const DUR_KEYS[D_N] = {"dist", "value", "min", "mode", "max",
 static const char *const DIST_NAMES[] = {"fixed", "uniform", "triangular", "pert", "lognormal"};
 static const mcr_dur_kind_t DIST_KINDS[] = {MCR_DUR_FIXED, MCR_DUR_UNIFORM, MCR_DUR_TRIANGULAR,
                                             MCR_DUR_PERT, MCR_DUR_LOGNORMAL};
-/* The parameters each distribution takes (bit k: DUR_KEYS[k]); the first
- * `required` of them are required, in DUR_KEYS order. */
+/* The parameters each distribution takes (bit k: DUR_KEYS[k]), in the order
+ * of DIST_NAMES; all are required but PERT's lambda. */
 static const struct {
     unsigned takes;
     const char *list;

@@ -252,15 +252,20 @@ static const char *scalar_text(const yaml_node_t *n, char *buf, size_t len)
 int mcr_yr_real(mcr_yr_t *r, const yaml_node_t *n, mcr_yr_range_t range, double *v)
 {
     mcr_yr_kind_t k = mcr_yr_kind(n);
-    const char *s = (const char *)n->data.scalar.value;
     char shown[MCR_YR_SHOW_MAX + 8];
-    if ((k != MCR_YR_INT && k != MCR_YR_FLOAT) || (k == MCR_YR_INT && !is_decimal(s, n->data.scalar.length))) {
+    if (k != MCR_YR_INT && k != MCR_YR_FLOAT) {
         expected(r, n, "a number");
+        return 0;
+    }
+    const char *s = (const char *)n->data.scalar.value;
+    size_t len = n->data.scalar.length;
+    if (k == MCR_YR_INT && !is_decimal(s, len)) {
+        expected(r, n, "a number");         /* 0x10, 0o17 */
         return 0;
     }
     scalar_text(n, shown, sizeof shown);
     /* a float literal with letters other than an exponent's is .inf or .nan */
-    for (size_t i = 0; i < n->data.scalar.length; i++)
+    for (size_t i = 0; i < len; i++)
         if (s[i] != 'e' && s[i] != 'E' && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
             mcr_yr_error(r, n, "must be a finite number, got %s", shown);
             return 0;
@@ -306,12 +311,15 @@ int mcr_yr_real(mcr_yr_t *r, const yaml_node_t *n, mcr_yr_range_t range, double 
 
 int mcr_yr_uint(mcr_yr_t *r, const yaml_node_t *n, uint64_t min, uint64_t max, uint64_t *v)
 {
-    mcr_yr_kind_t k = mcr_yr_kind(n);
-    const char *s = (const char *)n->data.scalar.value;
-    size_t len = k == MCR_YR_INT ? n->data.scalar.length : 0;
     char shown[MCR_YR_SHOW_MAX + 8];
-    if (k != MCR_YR_INT || !is_decimal(s, len)) {
+    if (mcr_yr_kind(n) != MCR_YR_INT) {
         expected(r, n, "an integer");
+        return 0;
+    }
+    const char *s = (const char *)n->data.scalar.value;
+    size_t len = n->data.scalar.length;
+    if (!is_decimal(s, len)) {
+        expected(r, n, "an integer");       /* 0x10, 0o17 */
         return 0;
     }
     scalar_text(n, shown, sizeof shown);
