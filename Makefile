@@ -133,7 +133,7 @@ _run: $(BIN)
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: check-c check-py
+check: check-c check-py check-fuzz
 
 check-c: $(TEST_BINS)
 	@n=0; fail=0; for t in $(TEST_BINS); do \
@@ -152,10 +152,49 @@ bench: $(BIN) $(HELPERS) bench-rng
 bench-rng: $(BUILD)/tests/helpers/bench_rng
 	$(PYTHON) scripts/bench-rng.py $(BUILD)/tests/helpers/bench_rng
 
+# ---- fuzzing: the scenario reader (issue 3) ----------------------------------------
+# libFuzzer with AddressSanitizer + UndefinedBehaviorSanitizer (and so
+# LeakSanitizer), built with clang in its own object tree, build-fuzz/, from
+# the reader and the kernels it prepares. Seeds: the shipped scenarios and the
+# malformed corpus; new inputs are kept in build-fuzz/corpus, crashes land in
+# fuzz-out/ (turn each into a tests/corpus/scenario case).
+#   make fuzz             fuzz for FUZZ_SECONDS (default 600)
+#   make check-fuzz       the same for CHECK_FUZZ_SECONDS (default 60), part of `check`
+FUZZ_SECONDS       ?= 600
+CHECK_FUZZ_SECONDS ?= 60
+FUZZ_CC            ?= clang
+FUZZ_BUILD         := build-fuzz
+FUZZ_SAN           := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS         = -I. $(shell pkg-config --cflags yaml-0.1) $(CSTD) $(WARN) -O1 -g -ffp-contract=off $(FUZZ_SAN)
+FUZZ_SRC           := $(sort $(wildcard inputs/*.c kernels/*.c))
+FUZZ_OBJ           := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_BIN           := $(FUZZ_BUILD)/fuzz_scenario
+FUZZ_ARGS          := -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+                      -dict=tests/fuzz/scenario.dict -artifact_prefix=fuzz-out/
+
+.PHONY: fuzz check-fuzz
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BIN): tests/fuzz/fuzz_scenario.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(shell pkg-config --libs yaml-0.1) -lm
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(FUZZ_BUILD)/corpus fuzz-out
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
+	  $(FUZZ_BUILD)/corpus inputs/scenarios tests/corpus/scenario
+
+check-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+-include $(FUZZ_OBJ:.o=.d)
+
 # ---- install / clean ----------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mcrisk
 
 clean:
-	rm -rf build build-mpi build-san-* build-mpi-san-*
+	rm -rf build build-mpi build-san-* build-mpi-san-* build-fuzz fuzz-out

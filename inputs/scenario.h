@@ -24,6 +24,16 @@
 #define MCR_DIAG_MAX 50                     /* errors kept per file */
 #define MCR_SCENARIO_MAX_BYTES (16u << 20)  /* 16 MiB */
 
+/* Sanity limits beyond SPEC 3, so that no file, however large, makes the
+ * reader or the run allocate without bound (docs/scenario.md lists them). */
+#define MCR_SCENARIO_NAME_MAX        64     /* bytes in a region/regime/strategy name */
+#define MCR_SCENARIO_MAX_REGIONS     64
+#define MCR_SCENARIO_MAX_REGIMES     32
+#define MCR_SCENARIO_MAX_STRATEGIES  64
+#define MCR_SCENARIO_MAX_PERCENTILES 201    /* e.g. every half percent */
+#define MCR_SCENARIO_MAX_HORIZON     1200   /* months: 100 years */
+#define MCR_SCENARIO_MAX_GPUS        9007199254740992.0 /* 2^53: counts stay exact in a double */
+
 /* Errors found in one pass over a file. */
 typedef struct {
     int   n;                    /* messages held in msg[] */
@@ -53,7 +63,10 @@ typedef struct {
 
 /* Read and validate the file at path. MCR_OK, or MCR_EINPUT with the errors
  * in diag (also for an unreadable path, a directory, an empty or too large
- * file), or MCR_ERUNTIME on allocation failure (one message in diag). */
+ * file), or MCR_ERUNTIME on allocation failure (one message in diag).
+ * diag must be empty (zeroed, or emptied by mcr_diag_free()); on success it
+ * stays empty. On failure *sc is zeroed, so mcr_scenario_free() is safe
+ * either way. */
 mcr_status_t mcr_scenario_load(const char *path, mcr_scenario_t *sc, mcr_diag_t *diag);
 
 /* The same from bytes already in memory (`--from OLD.h5`, fuzzing); name is
