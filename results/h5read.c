@@ -210,6 +210,7 @@ static mcr_status_t read_doubles(reader_t *rd, const char *path, int rank,
  * attributes and the axes together), and so are checked with them. */
 
 #define GCOL_MIN 4096u      /* H5HG_MINSIZE: the least a collection holds (HDF5 reads this much first) */
+#define GCOL_MAX (64u << 20) /* more than the largest mcrisk writes: a 16 MiB scenario text */
 #define GOBJ_HDR 16u        /* an object's header: index, reference count, reserved, size */
 #define GOBJ_MAX 65536u     /* object indices are 16 bits */
 
@@ -239,7 +240,7 @@ static const heap_coll_t *collection(reader_t *rd, uint64_t addr, int *nomem)
         || memcmp(hdr, "GCOL", 4) != 0 || hdr[4] != 1)
         return NULL;
     uint64_t size = le_bytes(hdr + 8, 8);
-    if (size < GCOL_MIN || size > rd->eof - at)
+    if (size < GCOL_MIN || size > GCOL_MAX || size > rd->eof - at)
         return NULL;
 
     heap_coll_t *grown = realloc(rd->coll, (size_t)(rd->ncoll + 1) * sizeof *grown);

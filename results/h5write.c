@@ -27,9 +27,9 @@
  *
  * Groups track link creation order, so h5py, netCDF and xarray list things
  * in the order written here (axes first, value before its statistics).
- * Attribute creation order is deliberately not tracked: HDF5 1.10 has had
- * bugs reading tracked attributes in dense storage (more than 8 on one
- * object, as on the root group).
+ * Attribute creation order is not tracked: nothing needs it, and tracked
+ * attributes in dense storage (more than 8 on one object, as on the root)
+ * have had reader bugs in HDF5 releases still in use.
  *
  * --save-samples datasets are chunked by rows of about 1 MiB; only the
  * whole-month output is compressed: docs/hdf5.md gives the measurement.
@@ -47,7 +47,8 @@
  * while cleaning it up (a failed H5Fflush is no better: it leaves the cache
  * unable to flush again). So writer_close() never lets the final flush be
  * the first to meet a full disk: it first reserves, with fallocate, every
- * byte the file has allocated, and a failure there (or anywhere earlier) is
+ * byte the file has allocated and a margin for what the flush adds (given
+ * back after closing), and a failure there (or anywhere earlier) is
  * handled by pointing the file's descriptor at a scratch memory file
  * (memfd) before closing: the close then completes, into nothing, and the
  * library is left clean. The half-written file on disk is the caller's to
@@ -202,7 +203,7 @@ static mcr_status_t reserve_space(writer_t *w)
     do
         rc = fallocate(*(int *)handle, FALLOC_FL_KEEP_SIZE, 0, (off_t)(eoa + FLUSH_SLACK));
     while (rc != 0 && errno == EINTR);
-    if (rc == 0 || errno == EOPNOTSUPP || errno == ENOSYS)
+    if (rc == 0 || errno == EOPNOTSUPP || errno == ENOSYS || errno == ENODEV)
         return MCR_OK;
     return fail_because(w, "writing the file failed", strerror(errno));
 }

@@ -325,3 +325,17 @@ def test_xarray_opens_the_root(sampled):
         assert ds.attrs["schema_version"] == 1
         assert str(ds.scenario.values) == SCENARIO
         assert list(ds.trial.values) == list(range(N))
+
+
+def test_compression_measurement_backs_the_choice(tmp_path):
+    """docs/hdf5.md: shuffle + gzip saves little on continuous samples and a
+    lot on whole months. The sizes are deterministic (fixed seed), so a
+    small run of the measurement checks the claim; times are not checked."""
+    tool = os.path.join(BUILD, "tests", "helpers", "h5_compress")
+    out = subprocess.run([tool, str(tmp_path), str(2**17)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    ratio = {(w[0], w[1]): float(w[3]) for w in (line.split() for line in out[1:])}
+    assert len(ratio) == 9
+    assert all(ratio[(k, "none")] >= 1.0 for k in ("continuous", "integer", "zeros"))
+    assert ratio[("continuous", "shuffle+gz1")] > 0.8
+    assert ratio[("integer", "shuffle+gz1")] < 0.2
