@@ -1,22 +1,25 @@
 /* h5read.c -- an mcrisk results file, checked and read back (see h5read.h).
  *
  * The reader trusts nothing in the file until it has checked it. In order:
- * the path names a non-empty regular file; HDF5 recognises its signature;
- * the library opens it (a truncated file fails here: its superblock records
- * an end of file beyond the real one); the root's schema_version is an
- * integer equal to 1; every root attribute has the type SPEC 5 gives it; the
- * axes are 1-D datasets of the right class with lengths inside generous
- * limits (so a damaged header cannot make us allocate terabytes); and every
- * dataset exists, is a dataset, has the right class and exactly the shape
- * its axes imply before a single value is read into memory sized from
- * those axes. Files are written with checksummed metadata (h5write.c), so
- * most damage to the file's structure is caught by the library as a
- * checksum failure rather than parsed.
+ * the path names a non-empty regular file; the file carries HDF5's
+ * signature; the library opens it (a truncated file fails here: its
+ * superblock records an end of file beyond the real one); the root's
+ * schema_version is an integer equal to 1; every root attribute has the
+ * type SPEC 5 gives it; the axes are 1-D datasets of the right class with
+ * lengths inside generous limits (so a damaged header cannot make us
+ * allocate terabytes); and every dataset exists, is a dataset, has the
+ * right class and exactly the shape its axes imply before a single value is
+ * read into memory sized from those axes. Files are written with
+ * checksummed metadata (h5write.c), so most damage to the file's structure
+ * is caught by the library as a checksum failure rather than parsed; the
+ * one unchecksummed structure HDF5 1.10 follows blindly, the global heap of
+ * variable-length strings, is checked here before HDF5 touches it (the
+ * "global heap" section).
  *
- * Numbers are read through HDF5's conversion to native double (int64 for
- * month and trial), so a file written on another byte order reads the same.
- * Strings must be variable-length, as mcrisk writes them; their storage,
- * allocated by HDF5, is copied into malloc'd strings and reclaimed at once.
+ * Numbers are read through HDF5's conversion to native double, so a file
+ * written on another byte order reads the same. Strings must be
+ * variable-length, as mcrisk writes them; their storage, allocated by HDF5,
+ * is copied into malloc'd strings and reclaimed at once.
  */
 #include "results/h5read.h"
 
@@ -335,9 +338,9 @@ static mcr_status_t read_names(reader_t *rd, const char *path, hsize_t n, char *
     hid_t space = H5Dget_space(ds);
     if (!raw)
         st = oom(rd);
-    else if ((st = check_strings(rd, ds, path, n)))
-        ;
-    else if (space < 0 || H5Dread(ds, rd->str, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0)
+    if (!st)
+        st = check_strings(rd, ds, path, n);
+    if (!st && (space < 0 || H5Dread(ds, rd->str, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0))
         st = h5bad(rd, "cannot read %s", path);
     for (hsize_t i = 0; !st && i < n; i++) {
         if (!raw[i])
@@ -464,10 +467,11 @@ static mcr_status_t read_texts(reader_t *rd, mcr_h5_file_t *f)
     hid_t space = H5Dget_space(ds);
     if (space < 0)
         st = h5bad(rd, "cannot read /scenario");
-    else if (!(st = check_strings(rd, ds, "/scenario", 1))
-             && H5Dread(ds, rd->str, H5S_ALL, H5S_ALL, H5P_DEFAULT, &raw) < 0)
+    if (!st)
+        st = check_strings(rd, ds, "/scenario", 1);
+    if (!st && H5Dread(ds, rd->str, H5S_ALL, H5S_ALL, H5P_DEFAULT, &raw) < 0)
         st = h5bad(rd, "cannot read /scenario");
-    else if (!st && !(f->scenario_text = strdup(raw ? raw : "")))
+    if (!st && !(f->scenario_text = strdup(raw ? raw : "")))
         st = oom(rd);
     if (raw)
         H5Dvlen_reclaim(rd->str, space, H5P_DEFAULT, &raw);
