@@ -125,7 +125,7 @@ run: deps
 
 _run: $(BIN)
 	@mkdir -p out
-	$(BIN) rng --seed 2026 -n 5
+	$(BIN) run inputs/scenarios/stargate.yaml -o out/stargate.h5 --force
 
 # ---- test -----------------------------------------------------------------------
 # C unit tests (cmocka) first, then the Python checks (pytest). Each runner
@@ -142,7 +142,7 @@ check-c: $(TEST_BINS)
 	 echo "C unit tests: $$((n-fail)) of $$n binaries passed"; [ $$fail -eq 0 ]
 
 check-py: $(BIN) $(HELPERS)
-	MCRISK_BUILD=$(abspath $(BUILD)) MCRISK=$(abspath $(BIN)) \
+	@MCRISK_BUILD=$(abspath $(BUILD)) MCRISK=$(abspath $(BIN)) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS)
 
 # ---- bench ------------------------------------------------------------------------

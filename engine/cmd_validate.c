@@ -196,11 +196,7 @@ int mcr_cmd_validate(int argc, char **argv)
     mcr_diag_t diag = {0};
     mcr_status_t st = mcr_scenario_load(file, &sc, &diag);
     if (st != MCR_OK) {
-        for (int i = 0; i < diag.n; i++)
-            fprintf(stderr, "%s\n", diag.msg[i]);
-        if (diag.dropped)
-            fprintf(stderr, "%s: error: %d more error%s not shown\n", file, diag.dropped,
-                    diag.dropped == 1 ? "" : "s");
+        mcr_diag_print(stderr, file, &diag);
         mcr_diag_free(&diag);
         return (int)st;
     }

@@ -14,6 +14,15 @@
 
 /* ---- public: mcr_diag_t ------------------------------------------------------ */
 
+void mcr_diag_print(FILE *f, const char *file, const mcr_diag_t *d)
+{
+    for (int i = 0; i < d->n; i++)
+        fprintf(f, "%s\n", d->msg[i]);
+    if (d->dropped)
+        fprintf(f, "%s: error: %d more error%s not shown\n", file, d->dropped,
+                d->dropped == 1 ? "" : "s");
+}
+
 void mcr_diag_free(mcr_diag_t *d)
 {
     if (!d)

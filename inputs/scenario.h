@@ -16,6 +16,7 @@
 #define MCR_SCENARIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "kernels/model.h"
@@ -42,6 +43,11 @@ typedef struct {
 } mcr_diag_t;
 
 void mcr_diag_free(mcr_diag_t *d);
+
+/* Print every message of d, one per line, then "FILE: error: N more errors
+ * not shown" when some were dropped. Shared by `validate` and `run` so both
+ * report a bad file identically. */
+void mcr_diag_print(FILE *f, const char *file, const mcr_diag_t *d);
 
 typedef struct {
     char    *path;              /* the file name as given (for messages) */
