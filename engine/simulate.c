@@ -37,6 +37,10 @@ typedef struct {
     mcr_trial_out_t  o;
     double          *p1, *p2;   /* [ncells] this block's shifted sums */
     double          *pb;        /* [S*MCR_NCOMP] this block's breakdown sums */
+    double          *batch;     /* [MCR_BATCH * ncells] cell values of recent trials */
+    int              nbatch;    /* trials in batch */
+    mcr_sketch_stage_t *stage;  /* 16-bit front end of sketch, flushed into it */
+    uint32_t         staged;    /* trials added to stage since its last flush */
     mcr_sketch_t    *sketch;
     mcr_xsum_t      *sum1, *sum2, *bsum;
     uint64_t        *regime, *best, *cheaper;
@@ -49,6 +53,8 @@ static void worker_free(worker_t *w)
     free(w->work_mem);
     free(w->o_out), free(w->o_comp), free(w->o_driver);
     free(w->p1), free(w->p2), free(w->pb);
+    free(w->batch);
+    mcr_sketch_stage_free(w->stage);
     mcr_sketch_free(w->sketch);
     free(w->sum1), free(w->sum2), free(w->bsum);
     free(w->regime), free(w->best), free(w->cheaper);
@@ -69,6 +75,8 @@ static int worker_alloc(worker_t *w, const mcr_model_t *m, size_t ncells)
     w->p1 = calloc(ncells, sizeof(double));
     w->p2 = calloc(ncells, sizeof(double));
     w->pb = calloc(nb, sizeof(double));
+    w->batch = malloc((size_t)MCR_BATCH * ncells * sizeof(double));
+    w->stage = mcr_sketch_stage_new(ncells);
     w->sketch = mcr_sketch_new(ncells);
     w->sum1 = malloc(ncells * sizeof(mcr_xsum_t));
     w->sum2 = malloc(ncells * sizeof(mcr_xsum_t));
@@ -77,7 +85,7 @@ static int worker_alloc(worker_t *w, const mcr_model_t *m, size_t ncells)
     w->best = calloc(S, sizeof(uint64_t));
     w->cheaper = calloc(S * S, sizeof(uint64_t));
     if (!w->work_mem || !w->o_out || !w->o_comp || !w->o_driver || !w->p1 || !w->p2
-        || !w->pb || !w->sketch || !w->sum1 || !w->sum2 || !w->bsum || !w->regime
+        || !w->pb || !w->batch || !w->stage || !w->sketch || !w->sum1 || !w->sum2 || !w->bsum || !w->regime
         || !w->best || !w->cheaper) {
         worker_free(w);
         return -1;
@@ -93,6 +101,18 @@ static int worker_alloc(worker_t *w, const mcr_model_t *m, size_t ncells)
     for (size_t c = 0; c < nb; c++)
         mcr_xsum_init(&w->bsum[c]);
     return 0;
+}
+
+/* Point the trial kernel's per-month outputs at slot j of the batch. The
+ * cells are numbered exactly as the kernel lays out paths, then prices, then
+ * fills (simulate.h), so slot j holds trial j's value of cell c at
+ * batch[j * ncells + c] without a copy. */
+static void bind_slot(worker_t *w, const mcr_model_t *m, size_t ncells, int j)
+{
+    double *slot = w->batch + (size_t)j * ncells;
+    w->work.path = slot + mcr_cell_path(m, 0, 0, 0);
+    w->work.price = slot + mcr_cell_price(m, 0, 0);
+    w->work.fill = slot + mcr_cell_fill(m, 0);
 }
 
 /* ---- allocation ---------------------------------------------------------------- */
@@ -162,48 +182,24 @@ static int all_finite(const double *x, size_t n)
     return ok;
 }
 
-/* Fold one cell value into the block sums and the sketch. Returns 0 when x is
- * not finite. */
-static inline int add_cell(worker_t *w, const double *shift, size_t c, double x)
-{
-    if (!isfinite(x))
-        return 0;
-    double d = x - shift[c];
-    w->p1[c] += d;
-    w->p2[c] += d * d;
-    if (mcr_sketch_add(w->sketch, c, x) != MCR_OK)
-        w->nomem = 1;
-    return 1;
-}
-
-/* Run trial `trial` and fold it into w and the per-trial arrays. 0 when the
- * trial produced a non-finite number. */
+/* Run trial `trial` into slot w->nbatch of the worker's batch (its cells:
+ * paths, prices, fills) and fold its scalars into w and the per-trial
+ * arrays. 0 when a scalar result is not finite. */
 static int one_trial(mcr_sim_t *sim, worker_t *w, const mcr_stream_base_t *base, int64_t trial)
 {
     const mcr_model_t *m = sim->model;
-    int S = m->nstrategies, D = m->ndrivers, H = m->horizon, R = m->nregions;
+    int S = m->nstrategies, D = m->ndrivers, H = m->horizon;
     size_t li = (size_t)(trial - sim->first), n = (size_t)sim->count;
 
+    bind_slot(w, m, sim->ncells, w->nbatch);
     mcr_stream_trial(&w->rng, base, (uint64_t)trial);
     mcr_trial_run(&w->rng, m, &w->work, &w->o);
+    w->nbatch++;
 
-    int ok = all_finite(w->o.out, (size_t)MCR_NOUT * (size_t)S)
-        && all_finite(w->o.breakdown, (size_t)S * MCR_NCOMP)
-        && all_finite(w->o.driver, (size_t)D);
-    for (int s = 0; s < S; s++)
-        for (int p = 0; p < MCR_NPATH; p++) {
-            const double *x = w->work.path + ((size_t)s * MCR_NPATH + (size_t)p) * (size_t)H;
-            for (int t = 0; t < H; t++)
-                ok &= add_cell(w, sim->shift, mcr_cell_path(m, s, p, t), x[t]);
-        }
-    for (int r = 0; r < R; r++)
-        for (int t = 0; t < H; t++)
-            ok &= add_cell(w, sim->shift, mcr_cell_price(m, r, t), w->work.price[(size_t)r * (size_t)H + (size_t)t]);
-    for (int t = 0; t < H; t++)
-        ok &= add_cell(w, sim->shift, mcr_cell_fill(m, t), w->work.fill[t]);
-    if (!ok)
+    if (!(all_finite(w->o.out, (size_t)MCR_NOUT * (size_t)S)
+          && all_finite(w->o.breakdown, (size_t)S * MCR_NCOMP)
+          && all_finite(w->o.driver, (size_t)D)))
         return 0;
-
     for (int k = 0; k < MCR_NOUT * S; k++)
         sim->out[(size_t)k * n + li] = w->o.out[k];
     for (int d = 0; d < D; d++)
@@ -218,6 +214,46 @@ static int one_trial(mcr_sim_t *sim, worker_t *w, const mcr_stream_base_t *base,
         for (int v = 0; v < S; v++)
             w->cheaper[s * S + v] += npv[s] < npv[v];
     return 1;
+}
+
+/* Fold the batch's cells into the block sums and the sketch stage, cell by
+ * cell (so each cell's buckets stay in cache for the whole batch), trials in
+ * order within each cell (so the block sums are the same additions in the
+ * same order as one trial at a time). Returns the batch slot of the first
+ * trial with a non-finite cell value, or -1. */
+static int flush_batch(worker_t *w, const double *shift, size_t ncells)
+{
+    int bad = -1, nb = w->nbatch;
+    for (size_t c = 0; c < ncells; c++) {
+        double a = w->p1[c], b = w->p2[c], sh = shift[c];
+        const double *x = w->batch + c;
+        int finite = 1;
+        for (int j = 0; j < nb; j++) {
+            double v = x[(size_t)j * ncells];
+            if (!isfinite(v)) {
+                bad = bad < 0 || j < bad ? j : bad;
+                finite = 0;
+                continue;
+            }
+            double d = v - sh;
+            a += d;
+            b += d * d;
+        }
+        w->p1[c] = a;
+        w->p2[c] = b;
+        if (finite && mcr_sketch_stage_add_many(w->stage, c, x, (size_t)nb, ncells) != MCR_OK)
+            w->nomem = 1;
+    }
+    w->nbatch = 0;
+    return bad;
+}
+
+/* Empty the worker's 16-bit sketch stage into its full sketch. */
+static void flush_stage(worker_t *w)
+{
+    if (mcr_sketch_stage_flush(w->stage, w->sketch) != MCR_OK)
+        w->nomem = 1;
+    w->staged = 0;
 }
 
 /* Add this block's partial sums into the exact accumulators and reset them. */
@@ -241,6 +277,7 @@ static int compute_shift(mcr_sim_t *sim, worker_t *w, const mcr_stream_base_t *b
 {
     const mcr_model_t *m = sim->model;
     int S = m->nstrategies, H = m->horizon, R = m->nregions;
+    bind_slot(w, m, sim->ncells, 0);
     mcr_stream_trial(&w->rng, base, 0);
     mcr_trial_run(&w->rng, m, &w->work, &w->o);
     for (int s = 0; s < S; s++)
@@ -324,13 +361,26 @@ mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
                 }
                 int64_t lo = b * MCR_BLOCK > first ? b * MCR_BLOCK : first;
                 int64_t hi = (b + 1) * MCR_BLOCK < end ? (b + 1) * MCR_BLOCK : end;
-                for (int64_t i = lo; i < hi; i++)
-                    if (!one_trial(sim, w, &base, i)) {
-                        if (w->bad_trial < 0 || i < w->bad_trial)
-                            w->bad_trial = i;
+                if (w->staged + MCR_BLOCK > MCR_SKETCH_STAGE_MAX)
+                    flush_stage(w);
+                w->staged += (uint32_t)(hi - lo);
+                for (int64_t i = lo; i < hi; i++) {
+                    int64_t bad = -1;
+                    if (!one_trial(sim, w, &base, i))
+                        bad = i;
+                    if (w->nbatch == MCR_BATCH || i + 1 == hi || bad >= 0) {
+                        int64_t start = i + 1 - w->nbatch;
+                        int j = flush_batch(w, sim->shift, ncells);
+                        if (j >= 0 && (bad < 0 || start + j < bad))
+                            bad = start + j;
+                    }
+                    if (bad >= 0) {
+                        if (w->bad_trial < 0 || bad < w->bad_trial)
+                            w->bad_trial = bad;
                         atomic_store(&stop, 1);
                         break;
                     }
+                }
                 if (w->nomem)
                     atomic_store(&stop, 1);
                 flush_block(w, ncells, nb);
@@ -344,6 +394,7 @@ mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
 
     int nomem = 0;
     for (int t = 0; t < threads; t++) {
+        flush_stage(&ws[t]);
         nomem |= ws[t].nomem;
         if (ws[t].bad_trial >= 0 && (sim->bad_trial < 0 || ws[t].bad_trial < sim->bad_trial))
             sim->bad_trial = ws[t].bad_trial;

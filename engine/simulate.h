@@ -28,6 +28,7 @@
 #include "results/xsum.h"
 
 #define MCR_BLOCK 1024      /* trials per block: fixed, part of the determinism contract */
+#define MCR_BATCH 64        /* trials whose cells a thread buffers before folding them */
 
 /* Cells of the per-month sketches and sums, in this order. */
 static inline size_t mcr_cell_path(const mcr_model_t *m, int s, int p, int t)

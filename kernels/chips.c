@@ -35,13 +35,13 @@ double mcr_chips_sample(mcr_rng_t *rng, const mcr_model_t *m,
     const mcr_regime_t *g = &m->regime[k];
 
     regime[0] = k;
-    fill[0] = mcr_beta(rng, g->fill_alpha, g->fill_beta);
+    fill[0] = mcr_beta_p(rng, &g->fill);
     double sum = fill[0];
     for (int t = 1; t < H; t++) {
         k = mcr_categorical(rng, m->transition + (size_t)k * K, K);
         g = &m->regime[k];
         regime[t] = k;
-        fill[t] = mcr_beta(rng, g->fill_alpha, g->fill_beta);
+        fill[t] = mcr_beta_p(rng, &g->fill);
         sum += fill[t];
     }
     return sum / H;

@@ -41,6 +41,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "kernels/mathx.h"
 #include "kernels/ziggurat.h"
 
 /* ---- normal ---------------------------------------------------------------- */
@@ -117,17 +118,28 @@ static inline double gamma_mt(mcr_rng_t *r, double d, double c)
     }
 }
 
+void mcr_gamma_prepare(mcr_gamma_param_t *g, double shape)
+{
+    g->shape = shape;
+    g->d = (shape < 1.0 ? shape + 1.0 : shape) - 1.0 / 3.0;
+    g->c = 1.0 / sqrt(9.0 * g->d);
+}
+
+double mcr_gamma_p(mcr_rng_t *r, const mcr_gamma_param_t *g)
+{
+    if (g->shape == 1.0)
+        return mcr_exponential(r);
+    const double x = gamma_mt(r, g->d, g->c);
+    if (g->shape < 1.0)
+        return x * mcr_exp(-mcr_exponential(r) / g->shape);
+    return x;
+}
+
 double mcr_gamma(mcr_rng_t *r, double shape)
 {
-    if (shape == 1.0)
-        return mcr_exponential(r);
-    if (shape < 1.0) {
-        const double d = shape + 1.0 - 1.0 / 3.0;
-        const double g = gamma_mt(r, d, 1.0 / sqrt(9.0 * d));
-        return g * exp(-mcr_exponential(r) / shape);
-    }
-    const double d = shape - 1.0 / 3.0;
-    return gamma_mt(r, d, 1.0 / sqrt(9.0 * d));
+    mcr_gamma_param_t g;
+    mcr_gamma_prepare(&g, shape);
+    return mcr_gamma_p(r, &g);
 }
 
 /* ---- beta -------------------------------------------------------------------- */
@@ -138,30 +150,39 @@ static double beta_johnk(mcr_rng_t *r, double a, double b)
     for (;;) {
         const double lx = -mcr_exponential(r) / a;
         const double ly = -mcr_exponential(r) / b;
-        const double x = exp(lx), y = exp(ly);
+        const double x = mcr_exp(lx), y = mcr_exp(ly);
         if (x + y > 1.0)
             continue;
         if (x >= DBL_MIN && y >= DBL_MIN)
             return x / (x + y);
-        return 1.0 / (1.0 + exp(ly - lx));     /* X or Y underflowed */
+        return 1.0 / (1.0 + mcr_exp(ly - lx));     /* X or Y underflowed */
     }
+}
+
+void mcr_beta_prepare(mcr_beta_param_t *p, double a, double b)
+{
+    mcr_gamma_prepare(&p->a, a);
+    mcr_gamma_prepare(&p->b, b);
+    p->johnk = a < 1.0 && b < 1.0;
+}
+
+double mcr_beta_p(mcr_rng_t *r, const mcr_beta_param_t *p)
+{
+    if (p->johnk)
+        return beta_johnk(r, p->a.shape, p->b.shape);
+    const double x = mcr_gamma_p(r, &p->a);
+    const double y = mcr_gamma_p(r, &p->b);
+    return x / (x + y);
 }
 
 double mcr_beta(mcr_rng_t *r, double a, double b)
 {
-    if (a < 1.0 && b < 1.0)
-        return beta_johnk(r, a, b);
-    const double x = mcr_gamma(r, a);
-    const double y = mcr_gamma(r, b);
-    return x / (x + y);
+    mcr_beta_param_t p;
+    mcr_beta_prepare(&p, a, b);
+    return mcr_beta_p(r, &p);
 }
 
 /* ---- discrete ------------------------------------------------------------------- */
-
-int mcr_bernoulli(mcr_rng_t *r, double p)
-{
-    return mcr_uniform(r) < p;
-}
 
 /* Inverse CDF by a linear scan: rows are short (a handful of regimes). When
  * the row's rounded sum falls short of U, the last index with prob > 0 is

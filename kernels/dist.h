@@ -31,7 +31,29 @@ static inline double mcr_normal(mcr_rng_t *r);
 static inline double mcr_exponential(mcr_rng_t *r);
 double mcr_gamma(mcr_rng_t *r, double shape);          /* Gamma(shape, scale 1), shape > 0 */
 double mcr_beta(mcr_rng_t *r, double a, double b);     /* Beta(a, b), a, b > 0 */
-int    mcr_bernoulli(mcr_rng_t *r, double p);          /* 1 with probability p */
+
+/* 1 with probability p: U < p. */
+static inline int mcr_bernoulli(mcr_rng_t *r, double p);
+
+/* Gamma and beta with their constants worked out once (a square root and a
+ * division per gamma) for shapes that are drawn again and again -- a chip
+ * regime's fill, a PERT duration. Same draws, same results as mcr_gamma and
+ * mcr_beta with the same shapes. */
+typedef struct {
+    double shape;       /* > 0 */
+    double d, c;        /* Marsaglia-Tsang d = a - 1/3, c = 1/sqrt(9d) for
+                           a = shape, or shape + 1 when shape < 1 */
+} mcr_gamma_param_t;
+
+typedef struct {
+    mcr_gamma_param_t a, b;
+    int johnk;          /* both shapes below 1: Johnk's method */
+} mcr_beta_param_t;
+
+void   mcr_gamma_prepare(mcr_gamma_param_t *g, double shape);
+void   mcr_beta_prepare(mcr_beta_param_t *p, double a, double b);
+double mcr_gamma_p(mcr_rng_t *r, const mcr_gamma_param_t *g);
+double mcr_beta_p(mcr_rng_t *r, const mcr_beta_param_t *p);
 
 /* Index k in [0, n) with probability prob[k]; prob sums to 1 (one row of a
  * transition matrix). Rounding never returns an index with prob 0. */
@@ -95,6 +117,7 @@ typedef struct {
     double median, sigma;       /* lognormal: median months, sigma of ln */
     /* derived by mcr_duration_prepare(), never set by hand: */
     double alpha, beta;         /* PERT: Beta shapes */
+    mcr_beta_param_t pert;      /* PERT: Beta(alpha, beta) prepared */
     double log_median;          /* lognormal: ln(median) */
 } mcr_duration_t;
 
@@ -106,5 +129,10 @@ double mcr_duration_sample(mcr_rng_t *r, const mcr_duration_t *d);
 
 /* The distribution's mean, months (for summaries). */
 double mcr_duration_mean(const mcr_duration_t *d);
+
+static inline int mcr_bernoulli(mcr_rng_t *r, double p)
+{
+    return mcr_uniform(r) < p;
+}
 
 #endif /* MCR_DIST_H */

@@ -20,6 +20,7 @@
  * [min, max] (fixed: the value; lognormal: (0, inf)).
  */
 #include "kernels/dist.h"
+#include "kernels/mathx.h"
 
 #include <math.h>
 
@@ -30,6 +31,7 @@ void mcr_duration_prepare(mcr_duration_t *d)
         const double w = d->max - d->min;
         d->alpha = 1.0 + d->lambda * (d->mode - d->min) / w;
         d->beta = 1.0 + d->lambda * (d->max - d->mode) / w;
+        mcr_beta_prepare(&d->pert, d->alpha, d->beta);
         break;
     }
     case MCR_DUR_LOGNORMAL:
@@ -65,9 +67,9 @@ double mcr_duration_sample(mcr_rng_t *r, const mcr_duration_t *d)
     case MCR_DUR_TRIANGULAR:
         return triangular(r, d);
     case MCR_DUR_PERT:
-        return fmin(d->min + (d->max - d->min) * mcr_beta(r, d->alpha, d->beta), d->max);
+        return fmin(d->min + (d->max - d->min) * mcr_beta_p(r, &d->pert), d->max);
     case MCR_DUR_LOGNORMAL:
-        return exp(d->log_median + d->sigma * mcr_normal(r));
+        return mcr_exp(d->log_median + d->sigma * mcr_normal(r));
     }
     return d->value;
 }

@@ -7,7 +7,7 @@
  *   x_{r,0} = ln(price0)                       P_{r,0} = price0
  *   z_t     = L e_t,  e_t ~ N(0, I_R)          (L = model.chol, lower)
  *   x_{r,t} = mu + a (x_{r,t-1} - mu) + s z_{r,t} + B_{r,t} (jump_mean + jump_sd w_{r,t})
- *   P_{r,t} = exp(x_{r,t})                     t = 1 .. H-1
+ *   P_{r,t} = exp(x_{r,t})                     t = 1 .. H-1   (mcr_exp, mathx.h)
  *
  * with B ~ Bernoulli(p) and w ~ N(0,1) drawn only when B = 1. The OU step
  * is the exact transition of dx = kappa (mu - x) dt + sigma dW over one
@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "kernels/dist.h"
+#include "kernels/mathx.h"
 
 void mcr_energy_sample(mcr_rng_t *rng, const mcr_model_t *m,
                        double *restrict price, double *restrict mean,
@@ -43,6 +44,9 @@ void mcr_energy_sample(mcr_rng_t *rng, const mcr_model_t *m,
         mean[r] = m->region[r].price0;
     }
 
+    /* The recursion in x is serial in t, and so is the generator; exp is
+     * not, so it runs afterwards in its own loop, where consecutive
+     * exponentials overlap in the pipeline. price holds x_t until then. */
     for (int t = 1; t < H; t++) {
         for (int r = 0; r < R; r++)
             z[r] = mcr_normal(rng);
@@ -59,10 +63,16 @@ void mcr_energy_sample(mcr_rng_t *rng, const mcr_model_t *m,
             if (g->p_jump > 0 && mcr_bernoulli(rng, g->p_jump))
                 xt += g->jump_mean + g->jump_sd * mcr_normal(rng);
             x[r] = xt;
-            double p = exp(xt);
-            price[(size_t)r * H + t] = p;
-            mean[r] += p;
+            price[(size_t)r * H + t] = xt;
         }
+    }
+    for (int r = 0; r < R; r++) {
+        double *p = price + (size_t)r * H, sum = mean[r];
+        for (int t = 1; t < H; t++) {
+            p[t] = mcr_exp(p[t]);
+            sum += p[t];
+        }
+        mean[r] = sum;
     }
 
     for (int r = 0; r < R; r++)

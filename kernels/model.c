@@ -18,6 +18,7 @@
  * per month and no division:
  *
  *   spot_month     = hours_per_month * spot_price * spot_multiplier   (a regime)
+ *   fill           = Beta(fill_alpha, fill_beta) with its gamma constants
  *   capex_total    = capex_per_mw * MW
  *   energy_per_gpu = kw_per_gpu/1000 * pue * utilisation * hours_per_month
  *   opex_month     = opex_per_mw_year * MW / 12
@@ -52,8 +53,11 @@ mcr_status_t mcr_model_prepare(mcr_model_t *m, mcr_err_t *err)
 
     for (int r = 0; r < m->nregions; r++)
         prepare_region(&m->region[r]);
-    for (int k = 0; k < m->nregimes; k++)
-        m->regime[k].spot_month = m->hours_per_month * m->spot_price * m->regime[k].spot_multiplier;
+    for (int k = 0; k < m->nregimes; k++) {
+        mcr_regime_t *g = &m->regime[k];
+        g->spot_month = m->hours_per_month * m->spot_price * g->spot_multiplier;
+        mcr_beta_prepare(&g->fill, g->fill_alpha, g->fill_beta);
+    }
 
     free(m->discount);
     m->discount = malloc((size_t)(H + 1) * sizeof *m->discount);

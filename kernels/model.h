@@ -43,6 +43,7 @@ typedef struct {
     /* derived by mcr_model_prepare(): */
     double spot_month;      /* hours_per_month * spot_price * spot_multiplier:
                                USD for one GPU bought on demand for a month */
+    mcr_beta_param_t fill;  /* Beta(fill_alpha, fill_beta), prepared */
 } mcr_regime_t;
 
 typedef enum {

@@ -130,19 +130,25 @@ mcr_sketch_t *mcr_sketch_new(size_t ncells)
     return sk;
 }
 
-void mcr_sketch_free(mcr_sketch_t *sk)
+/* Free the pages and directories of n cells, then the cells. */
+static void free_cells(mcr_sketch_cell_t *cell, size_t n)
 {
-    if (!sk)
-        return;
-    for (size_t i = 0; i < sk->ncells; i++) {
-        mcr_sketch_cell_t *c = &sk->cell[i];
+    for (size_t i = 0; i < n; i++) {
+        mcr_sketch_cell_t *c = &cell[i];
         for (int s = 0; s < 2; s++) {
             for (uint32_t k = 0; k < c->span[s]; k++)
                 free(c->dir[s][k]);
             free(c->dir[s]);
         }
     }
-    free(sk->cell);
+    free(cell);
+}
+
+void mcr_sketch_free(mcr_sketch_t *sk)
+{
+    if (!sk)
+        return;
+    free_cells(sk->cell, sk->ncells);
     free(sk);
 }
 
@@ -151,7 +157,8 @@ void mcr_sketch_free(mcr_sketch_t *sk)
 /* The page of octave o in directory s of cell c, allocated (zeroed) when
  * missing; NULL when out of memory, with the cell unchanged apart from a
  * possibly wider directory. */
-static uint64_t *ensure_page(mcr_sketch_t *sk, mcr_sketch_cell_t *c, unsigned s, uint32_t o)
+static void *ensure_page_sized(size_t *bytes, mcr_sketch_cell_t *c, unsigned s, uint32_t o,
+                               size_t count_bytes)
 {
     if (c->span[s] == 0 || o < c->lo[s] || o >= c->lo[s] + c->span[s]) {
         uint32_t lo = o > DIR_SLACK ? o - DIR_SLACK : 0;
@@ -161,24 +168,30 @@ static uint64_t *ensure_page(mcr_sketch_t *sk, mcr_sketch_cell_t *c, unsigned s,
             lo = c->lo[s] < lo ? c->lo[s] : lo;
             hi = c->lo[s] + c->span[s] > hi ? c->lo[s] + c->span[s] : hi;
         }
-        uint64_t **dir = calloc(hi - lo, sizeof *dir);
+        void **dir = calloc(hi - lo, sizeof *dir);
         if (!dir)
             return NULL;
         if (c->span[s])
             memcpy(dir + (c->lo[s] - lo), c->dir[s], c->span[s] * sizeof *dir);
         free(c->dir[s]);
-        sk->bytes += (size_t)(hi - lo - c->span[s]) * sizeof *dir;
+        *bytes += (size_t)(hi - lo - c->span[s]) * sizeof *dir;
         c->dir[s] = dir;
         c->lo[s] = lo;
         c->span[s] = hi - lo;
     }
-    uint64_t **slot = &c->dir[s][o - c->lo[s]];
+    void **slot = &c->dir[s][o - c->lo[s]];
     if (!*slot) {
-        *slot = calloc(MCR_SKETCH_SUB, sizeof **slot);
+        *slot = calloc(MCR_SKETCH_SUB, count_bytes);
         if (*slot)
-            sk->bytes += PAGE_BYTES;
+            *bytes += MCR_SKETCH_SUB * count_bytes;
     }
     return *slot;
+}
+
+/* The uint64 page of octave o in directory s of a sketch's cell c. */
+static uint64_t *ensure_page(mcr_sketch_t *sk, mcr_sketch_cell_t *c, unsigned s, uint32_t o)
+{
+    return ensure_page_sized(&sk->bytes, c, s, o, sizeof(uint64_t));
 }
 
 static void note_key(mcr_sketch_cell_t *c, uint64_t key)
@@ -238,6 +251,92 @@ mcr_status_t mcr_sketch_merge(mcr_sketch_t *dst, const mcr_sketch_t *src)
         d->zeros += c->zeros;
         d->kmin = c->kmin < d->kmin ? c->kmin : d->kmin;
         d->kmax = c->kmax > d->kmax ? c->kmax : d->kmax;
+    }
+    return MCR_OK;
+}
+
+/* ---- stages ------------------------------------------------------------------------ */
+
+mcr_sketch_stage_t *mcr_sketch_stage_new(size_t ncells)
+{
+    mcr_sketch_t *sk = mcr_sketch_new(ncells);
+    if (!sk)
+        return NULL;
+    mcr_sketch_stage_t *st = malloc(sizeof *st);
+    if (!st) {
+        mcr_sketch_free(sk);
+        return NULL;
+    }
+    st->cell = sk->cell;        /* same empty cells; the pages will be uint16 */
+    st->ncells = sk->ncells;
+    st->bytes = sk->bytes;
+    free(sk);
+    return st;
+}
+
+void mcr_sketch_stage_free(mcr_sketch_stage_t *st)
+{
+    if (!st)
+        return;
+    free_cells(st->cell, st->ncells);
+    free(st);
+}
+
+mcr_status_t mcr_sketch_stage_add_slow(mcr_sketch_stage_t *st, size_t cell, double x)
+{
+    mcr_sketch_cell_t *c = &st->cell[cell];
+    uint64_t u = double_bits(x);
+    uint64_t a = u & ~(1ull << 63);
+    if (a == 0) {
+        c->zeros++;
+    } else {
+        uint32_t o;
+        unsigned m;
+        bucket_of(a, &o, &m);
+        uint16_t *page = ensure_page_sized(&st->bytes, c, (unsigned)(u >> 63), o, sizeof(uint16_t));
+        if (!page)
+            return MCR_ERUNTIME;
+        page[m]++;
+    }
+    c->n++;
+    note_key(c, u ^ (-(u >> 63) | (1ull << 63)));
+    return MCR_OK;
+}
+
+mcr_status_t mcr_sketch_stage_flush(mcr_sketch_stage_t *st, mcr_sketch_t *dst)
+{
+    if (dst->ncells != st->ncells)
+        return MCR_EINPUT;
+    /* Every page first, so a failed allocation leaves both sides untouched. */
+    for (size_t i = 0; i < st->ncells; i++)
+        for (unsigned s = 0; s < 2; s++) {
+            const mcr_sketch_cell_t *c = &st->cell[i];
+            for (uint32_t k = 0; k < c->span[s]; k++)
+                if (c->dir[s][k] && !ensure_page(dst, &dst->cell[i], s, c->lo[s] + k))
+                    return MCR_ERUNTIME;
+        }
+    for (size_t i = 0; i < st->ncells; i++) {
+        mcr_sketch_cell_t *c = &st->cell[i];
+        mcr_sketch_cell_t *d = &dst->cell[i];
+        if (c->n == 0)
+            continue;
+        for (unsigned s = 0; s < 2; s++)
+            for (uint32_t k = 0; k < c->span[s]; k++) {
+                uint16_t *from = c->dir[s][k];
+                if (!from)
+                    continue;
+                uint64_t *to = d->dir[s][c->lo[s] + k - d->lo[s]];
+                for (unsigned m = 0; m < MCR_SKETCH_SUB; m++)
+                    to[m] += from[m];
+                memset(from, 0, MCR_SKETCH_SUB * sizeof *from);
+            }
+        d->n += c->n;
+        d->zeros += c->zeros;
+        d->kmin = c->kmin < d->kmin ? c->kmin : d->kmin;
+        d->kmax = c->kmax > d->kmax ? c->kmax : d->kmax;
+        c->n = c->zeros = 0;
+        c->kmin = UINT64_MAX;
+        c->kmax = 0;
     }
     return MCR_OK;
 }

@@ -86,8 +86,10 @@ size_t mcr_sketch_bytes(const mcr_sketch_t *sk);
 #define MCR_SKETCH_SUB     128           /* buckets per octave */
 
 typedef struct {
-    uint64_t **dir[2];  /* [sign: 0 positive, 1 negative] page of octave
-                           lo[s] + k at dir[s][k]; NULL: no page yet */
+    void     **dir[2];  /* [sign: 0 positive, 1 negative] page of octave
+                           lo[s] + k at dir[s][k]; NULL: no page yet. A page
+                           is 128 uint64 counts in a sketch, 128 uint16 in a
+                           stage */
     uint32_t   lo[2];   /* first octave of each directory */
     uint32_t   span[2]; /* directory length in octaves; 0: no directory */
     uint64_t   n;       /* values added (all signs, zeros included) */
@@ -120,13 +122,111 @@ static inline mcr_status_t mcr_sketch_add(mcr_sketch_t *sk, size_t cell, double 
         unsigned s = (unsigned)(u >> 63);
         uint32_t k = (uint32_t)(a >> 52) + 51 - c->lo[s];
         uint64_t *page;
-        if (k >= c->span[s] || !(page = c->dir[s][k]))
+        if (k >= c->span[s] || !(page = (uint64_t *)c->dir[s][k]))
             return mcr_sketch_add_slow(sk, cell, x);
         page[(a >> 45) & (MCR_SKETCH_SUB - 1)]++;
     }
     c->n++;
     c->kmin = key < c->kmin ? key : c->kmin;
     c->kmax = key > c->kmax ? key : c->kmax;
+    return MCR_OK;
+}
+
+/* ---- stages: a per-thread front end with 16-bit counters ------------------
+ *
+ * A sketch of hundreds of cells holds megabytes of uint64 pages; fed one
+ * value per cell per trial, nearly every increment misses the L2 cache. A
+ * stage has the same cells and bucket map with 16-bit counters, a quarter
+ * of the bytes, so a thread's hot buckets stay in its L2. The owner flushes
+ * the stage into a full sketch (adding counts, min, max exactly) at least
+ * once every MCR_SKETCH_STAGE_MAX values per cell, before a counter can
+ * wrap; the result is the sketch the values would have built directly. */
+#define MCR_SKETCH_STAGE_MAX 65535u
+
+typedef struct mcr_sketch_stage {
+    mcr_sketch_cell_t *cell;    /* [ncells], pages of uint16 counts */
+    size_t             ncells;
+    size_t             bytes;   /* heap bytes held */
+} mcr_sketch_stage_t;
+
+mcr_sketch_stage_t *mcr_sketch_stage_new(size_t ncells);   /* NULL when out of memory */
+void                mcr_sketch_stage_free(mcr_sketch_stage_t *st);
+
+/* dst += st (same ncells), then empty st, keeping its pages for reuse.
+ * MCR_ERUNTIME when dst cannot grow; dst and st are then unchanged. */
+mcr_status_t mcr_sketch_stage_flush(mcr_sketch_stage_t *st, mcr_sketch_t *dst);
+
+/* The rest of mcr_sketch_stage_add: new pages, subnormals. */
+mcr_status_t mcr_sketch_stage_add_slow(mcr_sketch_stage_t *st, size_t cell, double x);
+
+/* Add finite x to a cell of the stage; at most MCR_SKETCH_STAGE_MAX values
+ * per cell between flushes. */
+static inline mcr_status_t mcr_sketch_stage_add(mcr_sketch_stage_t *st, size_t cell, double x)
+{
+    mcr_sketch_cell_t *c = &st->cell[cell];
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    uint64_t key = u ^ (-(u >> 63) | (1ull << 63));
+    uint64_t a = u & ~(1ull << 63);
+    if (a < (1ull << 52)) {
+        if (a != 0)
+            return mcr_sketch_stage_add_slow(st, cell, x);
+        c->zeros++;
+    } else {
+        unsigned s = (unsigned)(u >> 63);
+        uint32_t k = (uint32_t)(a >> 52) + 51 - c->lo[s];
+        uint16_t *page;
+        if (k >= c->span[s] || !(page = (uint16_t *)c->dir[s][k]))
+            return mcr_sketch_stage_add_slow(st, cell, x);
+        page[(a >> 45) & (MCR_SKETCH_SUB - 1)]++;
+    }
+    c->n++;
+    c->kmin = key < c->kmin ? key : c->kmin;
+    c->kmax = key > c->kmax ? key : c->kmax;
+    return MCR_OK;
+}
+
+/* Add n finite values x[0], x[stride], ... to one cell of the stage: the
+ * same as n calls of mcr_sketch_stage_add, with the cell's directory and
+ * running counts held in registers across the values. */
+static inline mcr_status_t mcr_sketch_stage_add_many(mcr_sketch_stage_t *st, size_t cell,
+                                                     const double *x, size_t n, size_t stride)
+{
+    mcr_sketch_cell_t *c = &st->cell[cell];
+    for (size_t i = 0; i < n;) {
+        void **dir = c->dir[0];
+        uint32_t lo = c->lo[0], span = c->span[0];
+        uint64_t cnt = c->n, zeros = c->zeros, kmin = c->kmin, kmax = c->kmax;
+        for (; i < n; i++) {
+            uint64_t u;
+            memcpy(&u, &x[i * stride], sizeof u);
+            uint64_t key = u ^ (-(u >> 63) | (1ull << 63));
+            if (u == 0) {                   /* +0.0: the exact zero bucket */
+                zeros++;
+            } else {
+                /* positive normal numbers in a page that exists; anything
+                 * else (negative, subnormal, a new octave) takes the slow path */
+                uint32_t k = (uint32_t)(u >> 52) + 51 - lo;
+                uint16_t *page;
+                if ((u >> 52) == 0 || (u >> 63) || k >= span || !(page = (uint16_t *)dir[k]))
+                    break;
+                page[(u >> 45) & (MCR_SKETCH_SUB - 1)]++;
+            }
+            kmin = key < kmin ? key : kmin;
+            kmax = key > kmax ? key : kmax;
+            cnt++;
+        }
+        c->n = cnt;
+        c->zeros = zeros;
+        c->kmin = kmin;
+        c->kmax = kmax;
+        if (i < n) {
+            mcr_status_t r = mcr_sketch_stage_add(st, cell, x[i * stride]);
+            if (r != MCR_OK)
+                return r;
+            i++;
+        }
+    }
     return MCR_OK;
 }
 

@@ -353,6 +353,64 @@ static void test_merge_order_independent(void **state)
     mcr_sketch_free(whole);
 }
 
+/* A stage (16-bit counters, flushed into a sink) and add_many give exactly
+ * the sketch that direct adds give: counts, min, max and every quantile,
+ * with flushes before a counter could wrap and values of every kind
+ * (zeros, negatives, subnormals, octaves met mid-batch). */
+static void test_stage_equals_direct(void **state)
+{
+    (void)state;
+    enum { N = 3 * 65535 / 2, BATCH = 61 };
+    static double x[BATCH * MERGE_CELLS];
+    mcr_sketch_t *direct = mcr_sketch_new(MERGE_CELLS), *sink = mcr_sketch_new(MERGE_CELLS);
+    mcr_sketch_stage_t *st = mcr_sketch_stage_new(MERGE_CELLS);
+    assert_non_null(direct);
+    assert_non_null(sink);
+    assert_non_null(st);
+    rng_state = 0x5151515151515151ull;
+    size_t staged = 0;
+    for (size_t i = 0; i < N; i += BATCH) {
+        size_t nb = N - i < BATCH ? N - i : BATCH;
+        for (size_t j = 0; j < nb; j++)
+            for (size_t c = 0; c < MERGE_CELLS; c++) {
+                x[j * MERGE_CELLS + c] = merge_value(c);
+                assert_int_equal(mcr_sketch_add(direct, c, x[j * MERGE_CELLS + c]), MCR_OK);
+            }
+        if (staged + nb > MCR_SKETCH_STAGE_MAX) {
+            assert_int_equal(mcr_sketch_stage_flush(st, sink), MCR_OK);
+            staged = 0;
+        }
+        staged += nb;
+        for (size_t c = 0; c < MERGE_CELLS; c++) {
+            if (c % 2)
+                assert_int_equal(mcr_sketch_stage_add_many(st, c, x + c, nb, MERGE_CELLS), MCR_OK);
+            else
+                for (size_t j = 0; j < nb; j++)
+                    assert_int_equal(mcr_sketch_stage_add(st, c, x[j * MERGE_CELLS + c]), MCR_OK);
+        }
+    }
+    assert_int_equal(mcr_sketch_stage_flush(st, sink), MCR_OK);
+    static double want[MERGE_CELLS * NLEVELS], got[MERGE_CELLS * NLEVELS];
+    quantiles_all(direct, want);
+    quantiles_all(sink, got);
+    assert_memory_equal(got, want, sizeof got);
+    for (size_t c = 0; c < MERGE_CELLS; c++) {
+        assert_int_equal(mcr_sketch_count(sink, c), N);
+        assert_same_double(mcr_sketch_min(sink, c), mcr_sketch_min(direct, c));
+        assert_same_double(mcr_sketch_max(sink, c), mcr_sketch_max(direct, c));
+    }
+    /* a flushed stage is empty: flushing again changes nothing */
+    assert_int_equal(mcr_sketch_stage_flush(st, sink), MCR_OK);
+    quantiles_all(sink, got);
+    assert_memory_equal(got, want, sizeof got);
+    mcr_sketch_t *other = mcr_sketch_new(MERGE_CELLS + 1);
+    assert_int_equal(mcr_sketch_stage_flush(st, other), MCR_EINPUT);
+    mcr_sketch_free(other);
+    mcr_sketch_stage_free(st);
+    mcr_sketch_free(sink);
+    mcr_sketch_free(direct);
+}
+
 /* A sketch of the merge test's data, for the serialisation tests. */
 static mcr_sketch_t *sample_sketch(uint64_t seed)
 {
@@ -500,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_every_bucket),
         cmocka_unit_test(test_merge_order_independent),
+        cmocka_unit_test(test_stage_equals_direct),
         cmocka_unit_test(test_pack_round_trip),
         cmocka_unit_test(test_malformed_rejected),
         cmocka_unit_test(test_memory_bounded),
