@@ -74,7 +74,7 @@ PY_TESTS   := $(sort $(wildcard tests/test_*.py))
 
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all run test check check-c check-py bench bench-rng clean install deps version-stamp
+.PHONY: all run test check check-c check-py bench bench-rng bench-engine clean install deps version-stamp
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -146,7 +146,12 @@ check-py: $(BIN) $(HELPERS)
 	  $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS)
 
 # ---- bench ------------------------------------------------------------------------
-bench: $(BIN) $(HELPERS) bench-rng
+bench: $(BIN) $(HELPERS) bench-rng bench-engine
+
+# End to end: stargate.yaml at 1,000,000 trials on 1 and 2 threads.
+BENCH_TRIALS ?= 1000000
+bench-engine: $(BIN)
+	$(PYTHON) scripts/bench-engine.py $(BIN) --trials $(BENCH_TRIALS)
 
 # Single-threaded ns per draw of the generators and samplers, beside numpy's.
 bench-rng: $(BUILD)/tests/helpers/bench_rng
