@@ -170,15 +170,16 @@ def tornado(r, n=TOP_DRIVERS):
                     ha="left" if v > 0 else "right", fontsize=8)
         ax.set_yticks(range(len(top)))
         ax.set_yticklabels(top.index, fontsize=8)
-        ax.set_xlim(-1, 1)
+        ax.set_xlim(-1.25, 1.25)         # room for the value labels
+        ax.set_xticks([-1, -0.5, 0, 0.5, 1])
         ax.axvline(0, color="black", linewidth=0.8)
         ax.grid(True, axis="x", alpha=0.3)
         ax.set_title(s, fontsize=10)
         if i // ncols == nrows - 1 or i + ncols >= S:
-            ax.set_xlabel("Spearman rho with cost_npv (dimensionless)")
+            ax.set_xlabel("Spearman rho (-1 to 1)")
     for j in range(S, nrows * ncols):
         axes[j // ncols][j % ncols].set_visible(False)
-    fig.suptitle("what drives cost_npv: rank correlation per strategy "
+    fig.suptitle("what drives cost_npv: Spearman rank correlation with each driver "
                  "(red raises the cost, blue lowers it)")
     fig.tight_layout()
     return fig
