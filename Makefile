@@ -204,7 +204,7 @@ NOTEBOOK_DIR := $(BUILD)/notebook
 
 notebook-test: $(BIN)
 	@mkdir -p $(NOTEBOOK_DIR)
-	$(BIN) run inputs/scenarios/small.yaml -o $(NOTEBOOK_DIR)/small.h5 --save-samples --force --quiet
+	$(BIN) run inputs/scenarios/small.yaml -o $(NOTEBOOK_DIR)/small.h5 --save-samples --force --quiet >/dev/null
 	MCRISK_RESULTS=$(abspath $(NOTEBOOK_DIR)/small.h5) MCRISK=$(abspath $(BIN)) \
 	  PYDEVD_DISABLE_FILE_VALIDATION=1 $(PYTHON) -m jupyter nbconvert --to notebook --execute \
 	  --ExecutePreprocessor.timeout=300 --output-dir $(NOTEBOOK_DIR) notebooks/explore.ipynb

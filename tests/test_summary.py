@@ -11,7 +11,7 @@ Two sources of files:
 - a real run of a small scenario, whose CSV and JSON must carry exactly the
   values h5py reads from the file (every number parses back to the same
   double), and whose text must not change with the number of threads.
-Then the refusals: a text file, an empty file, an HDF5 file that mcrisk did
+Then the refusals: a failed write is exit 1; a text file, an empty file, an HDF5 file that mcrisk did
 not write and a schema_version 2 file each give exit 2 and one line
 "FILE: error: ...", from `summary` and from `plot` alike.
 """
@@ -26,7 +26,7 @@ import h5py
 import numpy as np
 import pytest
 
-from mcrisk_testlib import BUILD, ROOT, SCENARIOS, run
+from mcrisk_testlib import BUILD, MCRISK, ROOT, SCENARIOS, run
 
 EXPECTED = os.path.join(ROOT, "tests", "expected")
 FIXTURE = os.path.join(BUILD, "tests", "helpers", "summary_fixture")
@@ -250,3 +250,12 @@ def test_usage_errors(fixture_file):
                       ((fixture_file, fixture_file), "takes one OUT.h5")]:
         p = run("summary", *args, check=2)
         assert p.stdout == "" and p.stderr.startswith("mcrisk: error: ") and why in p.stderr, args
+
+
+def test_a_failed_write_is_exit_1(fixture_file):
+    for fmt in ("text", "csv", "json"):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([MCRISK, "summary", fixture_file, "--format", fmt],
+                               stdout=full, stderr=subprocess.PIPE, text=True)
+        assert p.returncode == 1
+        assert p.stderr == "mcrisk: error: writing the summary: No space left on device\n"
