@@ -8,6 +8,8 @@
 #   make test SANITIZE=address,undefined
 #                         the C suite under AddressSanitizer + UBSan
 #   make install          install into $(DESTDIR)$(PREFIX)
+#   make plot             PNG charts of out/stargate.h5 into out/plots
+#   make notebook-test    run notebooks/explore.ipynb headless (part of check)
 #
 # Every variant has its own object tree, so serial, MPI and sanitizer builds
 # never mix. Flags for libraries come from pkg-config.
@@ -133,7 +135,7 @@ _run: $(BIN)
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: check-c check-py check-fuzz
+check: check-c check-py check-fuzz notebook-test
 
 check-c: $(TEST_BINS)
 	@n=0; fail=0; for t in $(TEST_BINS); do \
@@ -196,10 +198,33 @@ check-fuzz:
 
 -include $(FUZZ_OBJ:.o=.d)
 
+# ---- results: notebook and charts (issue 5) ------------------------------------------
+# notebook-test runs notebooks/explore.ipynb headless on a fresh run of
+# small.yaml; everything it writes stays in $(BUILD)/notebook. `make plot`
+# draws the charts of out/stargate.h5 (made by `make run` when missing) into
+# out/plots.
+NOTEBOOK_DIR := $(BUILD)/notebook
+
+.PHONY: notebook-test plot
+
+notebook-test: $(BIN)
+	@mkdir -p $(NOTEBOOK_DIR)
+	$(BIN) run inputs/scenarios/small.yaml -o $(NOTEBOOK_DIR)/small.h5 --save-samples --force --quiet >/dev/null
+	MCRISK_RESULTS=$(abspath $(NOTEBOOK_DIR)/small.h5) MCRISK=$(abspath $(BIN)) \
+	  PYDEVD_DISABLE_FILE_VALIDATION=1 $(PYTHON) -m jupyter nbconvert --to notebook --execute \
+	  --ExecutePreprocessor.timeout=300 --output-dir $(NOTEBOOK_DIR) notebooks/explore.ipynb
+
+plot: $(BIN)
+	@[ -f out/stargate.h5 ] || $(MAKE) --no-print-directory _run
+	$(BIN) plot out/stargate.h5 -o out/plots
+
 # ---- install / clean ----------------------------------------------------------------
+# The plot command finds its script and modules in $(PREFIX)/share/mcrisk.
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mcrisk
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mcrisk
+	install -m 755 scripts/mcrisk-plot.py $(DESTDIR)$(PREFIX)/share/mcrisk/mcrisk-plot.py
+	install -m 644 python/mcrisk_results.py python/mcrisk_plots.py $(DESTDIR)$(PREFIX)/share/mcrisk/
 
 clean:
 	rm -rf build build-mpi build-san-* build-mpi-san-* build-fuzz fuzz-out
