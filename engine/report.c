@@ -42,7 +42,7 @@ void mcr_report_table(FILE *f, const mcr_results_t *r)
     for (int i = 0; i < 3; i++)
         snprintf(h[i], sizeof h[i], "P%g", r->percentile[lv[i]]);
 
-    fprintf(f, "%-*s  %-32s  %-22s  %-19s  %6s\n", w, "", "cost_npv, USD million",
+    fprintf(f, "%-*s  %32s  %22s  %19s  %6s\n", w, "", "cost_npv, USD million",
             "lcoc, USD/GPU-hour", "months_to_90pct", "p_best");
     fprintf(f, "%-*s  %10s %10s %10s  %6s %7s %7s  %5s %6s %6s  %6s\n", w, "strategy",
             h[0], h[1], h[2], h[0], h[1], h[2], h[0], h[1], h[2], "");

@@ -28,9 +28,14 @@
 #define MCR_EXP_N    (1 << MCR_EXP_BITS)
 
 extern const double mcr_exp_table[MCR_EXP_N];   /* 2^(j/N) */
-extern const double mcr_exp_ln2n_hi;            /* ln2/N, 35 significant bits */
-extern const double mcr_exp_ln2n_lo;            /* ln2/N - hi */
-extern const double mcr_exp_inv_ln2n;           /* N/ln2 */
+
+/* The reduction constants, as literals so the compiler keeps them in
+ * registers. scripts/gen-exp-table.py computes them into exp_table.c as
+ * well; tests/test_mathx.c checks the two agree. */
+#define MCR_EXP_LN2N_HI  0.0054152123482253955      /* ln2/N, 35 significant bits */
+#define MCR_EXP_LN2N_LO  (-1.0082281460997769e-13)  /* ln2/N - hi */
+#define MCR_EXP_INV_LN2N 184.6649652337873          /* N/ln2 */
+extern const double mcr_exp_ln2n_hi, mcr_exp_ln2n_lo, mcr_exp_inv_ln2n;
 
 static inline double mcr_exp(double x)
 {
@@ -38,10 +43,10 @@ static inline double mcr_exp(double x)
         return exp(x);
     /* round to nearest by the 1.5*2^52 shift: exact for |z| < 2^51 */
     const double shift = 6755399441055744.0;
-    double z = x * mcr_exp_inv_ln2n;
+    double z = x * MCR_EXP_INV_LN2N;
     double kd = (z + shift) - shift;
     int64_t k = (int64_t)kd;
-    double r = (x - kd * mcr_exp_ln2n_hi) - kd * mcr_exp_ln2n_lo;
+    double r = (x - kd * MCR_EXP_LN2N_HI) - kd * MCR_EXP_LN2N_LO;
     double p = r + r * r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0))));
     int64_t j = k & (MCR_EXP_N - 1);
     int64_t e = (k - j) / MCR_EXP_N;                 /* floor(k / N), in [-1022, 1021] */
