@@ -36,6 +36,7 @@
 #include "results/stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "results/xsum.h"
@@ -220,6 +221,178 @@ void mcr_moments_sorted(const double *x, size_t n, mcr_moments_t *m)
     size_t k95 = mcr_cvar_count(n, 95), k99 = mcr_cvar_count(n, 99);
     m->cvar95 = exact_mean(x + (n - k95), k95);
     m->cvar99 = exact_mean(x + (n - k99), k99);
+}
+
+/* ---- selection ---------------------------------------------------------------- */
+
+static void swap_keys(uint64_t *a, uint64_t *b)
+{
+    uint64_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sift_down(uint64_t *k, size_t root, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * root + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && k[c + 1] > k[c])
+            c++;
+        if (k[root] >= k[c])
+            return;
+        swap_keys(&k[root], &k[c]);
+        root = c;
+    }
+}
+
+/* In-place heapsort: the depth-limit fallback, O(n log n) whatever the data. */
+static void heapsort_keys(uint64_t *k, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(k, i, n);
+    for (size_t e = n; e-- > 1;) {
+        swap_keys(&k[0], &k[e]);
+        sift_down(k, 0, e);
+    }
+}
+
+static void insertion_sort_keys(uint64_t *k, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = k[i];
+        size_t j = i;
+        for (; j > 0 && k[j - 1] > v; j--)
+            k[j] = k[j - 1];
+        k[j] = v;
+    }
+}
+
+static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
+{
+    if (a > b)
+        swap_keys(&a, &b);
+    if (b > c)
+        b = c;
+    return a > b ? a : b;
+}
+
+/* Place the order statistics want[0..m) (absolute positions, ascending,
+ * all in [lo, hi)) of k[lo..hi). */
+static void select_keys(uint64_t *k, size_t lo, size_t hi, const size_t *want, size_t m,
+                        int depth)
+{
+    while (m > 0) {
+        size_t n = hi - lo;
+        if (n <= 32) {
+            insertion_sort_keys(k + lo, n);
+            return;
+        }
+        if (depth-- == 0) {
+            heapsort_keys(k + lo, n);
+            return;
+        }
+        uint64_t p;
+        if (n > 1024) {             /* Tukey's ninther */
+            size_t s = n / 8;
+            p = median3(median3(k[lo], k[lo + s], k[lo + 2 * s]),
+                        median3(k[lo + 3 * s], k[lo + 4 * s], k[lo + 5 * s]),
+                        median3(k[lo + 6 * s], k[lo + 7 * s], k[hi - 1]));
+        } else {
+            p = median3(k[lo], k[lo + n / 2], k[hi - 1]);
+        }
+        /* Dijkstra's three-way partition: [lo, lt) < p, [lt, gt) = p, [gt, hi) > p */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            if (k[i] < p)
+                swap_keys(&k[lt++], &k[i++]);
+            else if (k[i] > p)
+                swap_keys(&k[i], &k[--gt]);
+            else
+                i++;
+        }
+        size_t a = 0, b;
+        while (a < m && want[a] < lt)
+            a++;
+        for (b = a; b < m && want[b] < gt; b++)
+            ;
+        if (a > 0)
+            select_keys(k, lo, lt, want, a, depth);
+        lo = gt;
+        want += b;
+        m -= b;
+    }
+}
+
+void mcr_select_doubles(double *x, size_t n, const size_t *want, size_t m)
+{
+    if (n < 2 || m == 0)
+        return;
+    uint64_t *k = (uint64_t *)(void *)x;     /* keys in place: same size and alignment */
+    for (size_t i = 0; i < n; i++)
+        k[i] = key_of(&x[i]);
+    int depth = 2;
+    for (size_t t = n; t > 1; t >>= 1)
+        depth += 2;
+    select_keys(k, 0, n, want, m, depth);
+    for (size_t i = 0; i < n; i++) {
+        double v = value_of(k[i]);
+        memcpy(&x[i], &v, sizeof v);
+    }
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+void mcr_output_statistics(double *x, size_t n, const double *pct, size_t np,
+                           double *value, double *ci_low, double *ci_high, mcr_moments_t *m)
+{
+    /* the positions the sorted-array functions read: x[i], x[i+1] of each
+     * level, the CI ends, the extremes and the two CVaR tails' first elements */
+    size_t cap = 4 * np + 4, nw = 0;
+    size_t stack[4 * 64 + 4], *want = np <= 64 ? stack : malloc(cap * sizeof *want);
+    if (!want) {
+        /* no memory for the index list: sort in place, which needs none */
+        uint64_t *k = (uint64_t *)(void *)x;
+        for (size_t i = 0; i < n; i++)
+            k[i] = key_of(&x[i]);
+        heapsort_keys(k, n);
+        for (size_t i = 0; i < n; i++) {
+            double v = value_of(k[i]);
+            memcpy(&x[i], &v, sizeof v);
+        }
+    } else {
+        double last = (double)(n - 1);
+        for (size_t p = 0; p < np; p++) {
+            double h = last * (pct[p] / 100.0);
+            size_t i = h >= last ? n - 1 : h > 0 ? (size_t)floor(h) : 0;
+            want[nw++] = i;
+            if (i + 1 < n)
+                want[nw++] = i + 1;
+            mcr_percentile_ci_index(n, pct[p], &want[nw], &want[nw + 1]);
+            nw += 2;
+        }
+        want[nw++] = 0;
+        want[nw++] = n - 1;
+        want[nw++] = n - mcr_cvar_count(n, 95);
+        want[nw++] = n - mcr_cvar_count(n, 99);
+        qsort(want, nw, sizeof *want, cmp_size);
+        mcr_select_doubles(x, n, want, nw);
+        if (want != stack)
+            free(want);
+    }
+    for (size_t p = 0; p < np; p++) {
+        size_t lo, hi;
+        value[p] = mcr_percentile_sorted(x, n, pct[p]);
+        mcr_percentile_ci_index(n, pct[p], &lo, &hi);
+        ci_low[p] = x[lo];
+        ci_high[p] = x[hi];
+    }
+    mcr_moments_sorted(x, n, m);
 }
 
 /* ---- ranks -------------------------------------------------------------------- */
