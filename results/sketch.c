@@ -223,36 +223,61 @@ mcr_status_t mcr_sketch_add_slow(mcr_sketch_t *sk, size_t cell, double x)
 
 /* ---- merging -------------------------------------------------------------------- */
 
-mcr_status_t mcr_sketch_merge(mcr_sketch_t *dst, const mcr_sketch_t *src)
+/* dst += the cells src[0..n) whose pages hold counts of count_bytes (8 for a
+ * sketch, 2 for a stage); with empty_src, the source counts are zeroed as
+ * they are moved (a stage flush). Every destination page is made first, so
+ * a failed allocation leaves both sides' counts untouched. */
+static mcr_status_t merge_cells(mcr_sketch_t *dst, mcr_sketch_cell_t *src, size_t n,
+                                size_t count_bytes, int empty_src)
 {
-    if (dst->ncells != src->ncells)
-        return MCR_EINPUT;
-    /* Every page first, so a failed allocation leaves the counts untouched. */
-    for (size_t i = 0; i < src->ncells; i++)
+    for (size_t i = 0; i < n; i++)
         for (unsigned s = 0; s < 2; s++) {
-            const mcr_sketch_cell_t *c = &src->cell[i];
+            const mcr_sketch_cell_t *c = &src[i];
             for (uint32_t k = 0; k < c->span[s]; k++)
                 if (c->dir[s][k] && !ensure_page(dst, &dst->cell[i], s, c->lo[s] + k))
                     return MCR_ERUNTIME;
         }
-    for (size_t i = 0; i < src->ncells; i++) {
-        const mcr_sketch_cell_t *c = &src->cell[i];
+    for (size_t i = 0; i < n; i++) {
+        mcr_sketch_cell_t *c = &src[i];
         mcr_sketch_cell_t *d = &dst->cell[i];
+        if (c->n == 0)
+            continue;
         for (unsigned s = 0; s < 2; s++)
             for (uint32_t k = 0; k < c->span[s]; k++) {
-                const uint64_t *from = c->dir[s][k];
+                void *from = c->dir[s][k];
                 if (!from)
                     continue;
                 uint64_t *to = d->dir[s][c->lo[s] + k - d->lo[s]];
-                for (unsigned m = 0; m < MCR_SKETCH_SUB; m++)
-                    to[m] += from[m];
+                if (count_bytes == sizeof(uint64_t)) {
+                    const uint64_t *f = from;
+                    for (unsigned m = 0; m < MCR_SKETCH_SUB; m++)
+                        to[m] += f[m];
+                } else {
+                    const uint16_t *f = from;
+                    for (unsigned m = 0; m < MCR_SKETCH_SUB; m++)
+                        to[m] += f[m];
+                }
+                if (empty_src)
+                    memset(from, 0, MCR_SKETCH_SUB * count_bytes);
             }
         d->n += c->n;
         d->zeros += c->zeros;
         d->kmin = c->kmin < d->kmin ? c->kmin : d->kmin;
         d->kmax = c->kmax > d->kmax ? c->kmax : d->kmax;
+        if (empty_src) {
+            c->n = c->zeros = 0;
+            c->kmin = UINT64_MAX;
+            c->kmax = 0;
+        }
     }
     return MCR_OK;
+}
+
+mcr_status_t mcr_sketch_merge(mcr_sketch_t *dst, const mcr_sketch_t *src)
+{
+    if (dst->ncells != src->ncells)
+        return MCR_EINPUT;
+    return merge_cells(dst, src->cell, src->ncells, sizeof(uint64_t), 0);
 }
 
 /* ---- stages ------------------------------------------------------------------------ */
@@ -307,38 +332,7 @@ mcr_status_t mcr_sketch_stage_flush(mcr_sketch_stage_t *st, mcr_sketch_t *dst)
 {
     if (dst->ncells != st->ncells)
         return MCR_EINPUT;
-    /* Every page first, so a failed allocation leaves both sides untouched. */
-    for (size_t i = 0; i < st->ncells; i++)
-        for (unsigned s = 0; s < 2; s++) {
-            const mcr_sketch_cell_t *c = &st->cell[i];
-            for (uint32_t k = 0; k < c->span[s]; k++)
-                if (c->dir[s][k] && !ensure_page(dst, &dst->cell[i], s, c->lo[s] + k))
-                    return MCR_ERUNTIME;
-        }
-    for (size_t i = 0; i < st->ncells; i++) {
-        mcr_sketch_cell_t *c = &st->cell[i];
-        mcr_sketch_cell_t *d = &dst->cell[i];
-        if (c->n == 0)
-            continue;
-        for (unsigned s = 0; s < 2; s++)
-            for (uint32_t k = 0; k < c->span[s]; k++) {
-                uint16_t *from = c->dir[s][k];
-                if (!from)
-                    continue;
-                uint64_t *to = d->dir[s][c->lo[s] + k - d->lo[s]];
-                for (unsigned m = 0; m < MCR_SKETCH_SUB; m++)
-                    to[m] += from[m];
-                memset(from, 0, MCR_SKETCH_SUB * sizeof *from);
-            }
-        d->n += c->n;
-        d->zeros += c->zeros;
-        d->kmin = c->kmin < d->kmin ? c->kmin : d->kmin;
-        d->kmax = c->kmax > d->kmax ? c->kmax : d->kmax;
-        c->n = c->zeros = 0;
-        c->kmin = UINT64_MAX;
-        c->kmax = 0;
-    }
-    return MCR_OK;
+    return merge_cells(dst, st->cell, st->ncells, sizeof(uint16_t), 1);
 }
 
 /* ---- queries ---------------------------------------------------------------------- */
