@@ -298,3 +298,30 @@ def test_single_percentile_level(tmp_path):
             assert g["value"][:, 0].tobytes() == np.percentile(x, 50, axis=1).tobytes()
         assert f["paths/monthly_cost/value"].shape == (2, 1, 24)
         assert f["factors/chip_fill/value"].shape == (1, 24)
+
+
+# ---- exposed, not yet fixed: series whose squares overflow -----------------------------------
+
+def test_huge_prices_never_give_a_silent_zero_sd(tmp_path):
+    """Prices near 1e160 USD/MWh with volatility 0.3 are valid and finite, but
+    the squares of their deviations (about 1e319) are not. The run must
+    either say so (exit 1) or give the true sd -- never sd = 0 for a month
+    whose 99th percentile is 20% above its 1st. FAILS: the run exits 0
+    with factors/energy_price/sd = 0 at every month. In engine/reduce.c,
+    series_cell() forms var = (B - A*(A/n)) / (n-1) from the block sums of
+    squared deviations; B is +inf, var is NaN, and `var > 0 ? sqrt(var) :
+    0.0` turns the NaN into 0, which first_nonfinite() then cannot see.
+    (A lease without pass-through keeps the costs finite, so only the
+    factor overflows.)"""
+    sc = scenario(tmp_path, trials=1000, regions=[region("r0", 1e160, 1e160, 1.0, 0.3)],
+                  strategies=[lease("l0")])
+    out = tmp_path / "o.h5"
+    p = run("run", sc, "-o", out, "--quiet")
+    if p.returncode != 0:
+        assert p.returncode == 1 and "not finite" in p.stderr, p.stderr
+        return
+    with h5py.File(out) as f:
+        value, sd = f["factors/energy_price/value"][0], f["factors/energy_price/sd"][0]
+    spread = value[-1] > 1.2 * value[0]         # P99 over P1, per month
+    assert spread[1:].all()
+    assert np.all(sd[1:] > 0), sd[:5]

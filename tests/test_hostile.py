@@ -237,3 +237,31 @@ def test_damaged_name_is_shown_escaped(tmp_path, base):
     d.write_bytes(bytes(data))
     (rc, err), *_ = attempt(d, tmp_path)
     assert rc == 2 and 'is "sho\\x8dtfall", expected "shortfall"' in err, err
+
+
+# ---- exposed, not yet fixed ----------------------------------------------------------------
+
+def test_edited_scenario_text_is_refused(tmp_path, base):
+    """A stored scenario whose bytes no longer match the file's
+    scenario_sha256 (damaged, or edited by hand) is not the scenario the
+    file's numbers came from; `run --from` must refuse to rerun it (exit 2).
+    FAILS: engine/rerun.c parses /scenario without comparing its SHA-256
+    with the attribute, so the 'rerun' succeeds -- here with a horizon of
+    37 months where the original had 36."""
+    def edit(f):
+        text = f["scenario"][()].decode().replace("horizon_months: 36", "horizon_months: 37")
+        replace_scenario(f, text, dtype=h5py.string_dtype())
+    p = tamper(tmp_path, base[0], edit)
+    (rc, err), *_ = attempt(p, tmp_path, allowed=(0, 2))
+    assert rc == 2 and "scenario_sha256" in err, (rc, err)
+
+
+def test_trials_attribute_beyond_size_arithmetic(tmp_path, base):
+    """A file claiming 2^62 trials (a hand-edited attribute, valid as a
+    number): `run --from` must refuse the run for memory (exit 1) or the
+    file (exit 2). FAILS: SIGSEGV, the overflow of
+    test_faults.py::test_trial_count_beyond_size_arithmetic_is_refused."""
+    p = tamper(tmp_path, base[0], lambda f: f.attrs.__setitem__("trials", np.int64(2 ** 62)))
+    out = subprocess.run([MCRISK, "run", "--from", p, "-o", tmp_path / "o.h5", "--quiet"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode in (1, 2), (out.returncode, out.stderr)
