@@ -368,9 +368,9 @@ def test_allocation_failures_are_reported(tmp_path, threads):
     every time, so the allocations fail wherever the limit bites -- the
     trial arrays, the threads, the sketches, sorting, ranking. Every failure
     is exit 1 with one message, never a signal, and leaves no file; every
-    success writes a complete file (the sweep stops after two). libgomp reports a thread it cannot start
-    itself, in its own words ('libgomp: Thread creation failed'), with exit
-    1 too."""
+    success writes a complete file (the sweep stops after two). libgomp
+    reports a thread it cannot start itself, in its own words ('libgomp:
+    Thread creation failed'), with exit 1 too."""
     out = tmp_path / "o.h5"
     messages = set()
     ok = 0
