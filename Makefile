@@ -6,7 +6,10 @@
 #   make bench            print the benchmark figures (README, "Benchmarks")
 #   make MPI=yes          build build-mpi/mcrisk with mpicc and parallel HDF5
 #   make test SANITIZE=address,undefined
-#                         the C suite under AddressSanitizer + UBSan
+#                         the C and Python suites against an AddressSanitizer
+#                         + UBSan build (build-san-address-undefined/)
+#   make tsan             the threaded engine under ThreadSanitizer (build-tsan/)
+#   make fuzz-h5          fuzz the results-file reader (libFuzzer)
 #   make install          install into $(DESTDIR)$(PREFIX)
 #   make plot             PNG charts of out/stargate.h5 into out/plots
 #   make notebook-test    run notebooks/explore.ipynb headless (part of check)
@@ -35,9 +38,32 @@ else
   HDF5_PC  = hdf5-serial
   BUILD   ?= build
 endif
-ifneq ($(SANITIZE),)
+ifeq ($(SANITIZE),thread)
+  # ThreadSanitizer only with clang and LLVM's libomp (see `make tsan` below)
+  CC       := clang
+  BUILD    := build-tsan
+  SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else ifneq ($(SANITIZE),)
   BUILD    := $(BUILD)-san-$(subst $(comma),-,$(SANITIZE))
   SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# `make test SANITIZE=address,undefined` runs check-c and check-py against the
+# sanitized build: every C test and every run of the binary from Python is
+# then checked for memory errors, undefined behaviour and leaks. The fuzzers
+# and the ThreadSanitizer run are builds of their own, so they run only in
+# the plain `make test`. Python tests that use valgrind skip themselves
+# under a sanitizer (tests/conftest.py reads MCRISK_SANITIZE); the valgrind
+# leak checks of the plain build are tests/test_valgrind.py. LeakSanitizer
+# ignores HDF5's own leaks after damaged metadata, and nothing else
+# (tests/suppressions/lsan.supp says why).
+ifeq ($(SANITIZE),)
+  CHECK_MORE := notebook-test check-fuzz check-tsan
+else
+  export MCRISK_SANITIZE := $(SANITIZE)
+  export ASAN_OPTIONS    ?= detect_leaks=1:detect_stack_use_after_return=1
+  export UBSAN_OPTIONS   ?= print_stacktrace=1
+  export LSAN_OPTIONS    ?= suppressions=$(CURDIR)/tests/suppressions/lsan.supp:print_suppressions=0
 endif
 
 # -ffp-contract=off: no fused multiply-adds behind our back, so the numbers do
@@ -135,7 +161,7 @@ _run: $(BIN)
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: check-c check-py check-fuzz notebook-test
+check: check-c check-py $(CHECK_MORE)
 
 check-c: $(TEST_BINS)
 	@n=0; fail=0; for t in $(TEST_BINS); do \
@@ -218,6 +244,73 @@ plot: $(BIN)
 	@[ -f out/stargate.h5 ] || $(MAKE) --no-print-directory _run
 	$(BIN) plot out/stargate.h5 -o out/plots
 
+# ---- sanitizers, valgrind, ThreadSanitizer (issue 7) ---------------------------------
+# AddressSanitizer + UBSan: `make test SANITIZE=address,undefined` (the
+# switches at the top say what it runs). valgrind: tests/test_valgrind.py,
+# part of check-py, with tests/suppressions/valgrind.supp.
+
+# ThreadSanitizer over the threaded engine. gcc's libgomp is not built for
+# TSan and its barriers look like races, so this build uses clang and LLVM's
+# libomp, whose Archer tool (libarcher.so, loaded by libomp when the program
+# is built with TSan) tells TSan about OpenMP's barriers, locks and tasks;
+# ignore_noninstrumented_modules=1 keeps TSan out of libomp's own
+# accesses, as Archer asks. With both there is nothing to suppress: no
+# suppressions file, so any report fails the check. tests/tsan/check first
+# proves the setup sees a planted race, then runs mcrisk on small scenarios
+# at 2 and 4 threads: a full run with samples, one stopped by a non-finite
+# trial, one stopped by SIGINT, and a rerun --from.
+.PHONY: tsan check-tsan _tsan
+tsan check-tsan:
+	@$(MAKE) --no-print-directory SANITIZE=thread _tsan
+
+_tsan: $(BIN) $(BUILD)/tsan/race_canary
+	tests/tsan/check $(BIN) $(BUILD)/tsan/race_canary
+
+$(BUILD)/tsan/race_canary: tests/tsan/race_canary.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g -fopenmp $(SANFLAGS) -o $@ $<
+
+# Fuzzing the results-file reader (`mcrisk summary`, `plot`, `run --from`)
+# with libFuzzer + ASan + UBSan, built like the scenario fuzzer in
+# build-fuzz/. Seeds: results files mcrisk writes for tests/fuzz/h5_seed.yaml
+# (with and without samples). Crashes land in fuzz-out/.
+#   make fuzz-h5          fuzz for FUZZ_H5_SECONDS (default 600)
+#   make check-fuzz-h5    the same for CHECK_FUZZ_H5_SECONDS (default 120), in .ci/run
+FUZZ_H5_SECONDS       ?= 600
+CHECK_FUZZ_H5_SECONDS ?= 120
+FUZZ_H5_SRC  := results/h5read.c results/h5common.c results/results.c results/names.c kernels/status.c
+FUZZ_H5_OBJ  := $(FUZZ_H5_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_H5_BIN  := $(FUZZ_BUILD)/fuzz_h5read
+FUZZ_H5_SEED := $(FUZZ_BUILD)/h5-seeds
+FUZZ_H5_ARGS := -timeout=10 -rss_limit_mb=2048 -max_len=131072 -print_final_stats=1 \
+                -artifact_prefix=fuzz-out/h5-
+
+.PHONY: fuzz-h5 check-fuzz-h5
+
+$(FUZZ_BUILD)/obj/results/%.o: FUZZ_CFLAGS += $(shell pkg-config --cflags hdf5-serial)
+
+$(FUZZ_H5_BIN): tests/fuzz/fuzz_h5read.c $(FUZZ_H5_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags hdf5-serial) -fsanitize=fuzzer \
+	  -o $@ $^ $(shell pkg-config --libs hdf5-serial) -lm
+
+$(FUZZ_H5_SEED).done: $(BIN) tests/fuzz/h5_seed.yaml
+	@mkdir -p $(FUZZ_H5_SEED)
+	$(BIN) run tests/fuzz/h5_seed.yaml -o $(FUZZ_H5_SEED)/plain.h5 --force --quiet >/dev/null
+	$(BIN) run tests/fuzz/h5_seed.yaml -o $(FUZZ_H5_SEED)/samples.h5 --force --quiet \
+	  --save-samples >/dev/null
+	@touch $@
+
+fuzz-h5: $(FUZZ_H5_BIN) $(FUZZ_H5_SEED).done
+	@mkdir -p $(FUZZ_BUILD)/h5-corpus fuzz-out
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/suppressions/lsan.supp:print_suppressions=0 \
+	  $(FUZZ_H5_BIN) -max_total_time=$(FUZZ_H5_SECONDS) $(FUZZ_H5_ARGS) \
+	  $(FUZZ_BUILD)/h5-corpus $(FUZZ_H5_SEED)
+
+check-fuzz-h5:
+	@$(MAKE) --no-print-directory fuzz-h5 FUZZ_H5_SECONDS=$(CHECK_FUZZ_H5_SECONDS)
+
+-include $(FUZZ_H5_OBJ:.o=.d)
+
 # ---- install / clean ----------------------------------------------------------------
 # The plot command finds its script and modules in $(PREFIX)/share/mcrisk.
 install: $(BIN)
@@ -227,4 +320,4 @@ install: $(BIN)
 	install -m 644 python/mcrisk_results.py python/mcrisk_plots.py $(DESTDIR)$(PREFIX)/share/mcrisk/
 
 clean:
-	rm -rf build build-mpi build-san-* build-mpi-san-* build-fuzz fuzz-out
+	rm -rf build build-mpi build-san-* build-mpi-san-* build-tsan build-fuzz fuzz-out

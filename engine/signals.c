@@ -7,6 +7,13 @@
  * in normal code once the loop sees the flag.
  * A second signal of either kind while the first is being handled is
  * ignored: the run is already stopping.
+ *
+ * SIGXFSZ is ignored outright. Its default action kills the process the
+ * moment a write crosses a file-size limit (ulimit -f, RLIMIT_FSIZE, common
+ * in batch queues), which would leave the temporary output file behind and
+ * say nothing useful. Ignored, the write fails with EFBIG instead, and the
+ * normal error path reports "OUT: error: ... (File too large)", removes the
+ * temporary file and exits 1, as for a full disk (SPEC 4).
  */
 #include "engine/signals.h"
 
@@ -30,6 +37,9 @@ int mcr_signals_install(void)
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGXFSZ, &sa, NULL) != 0)
         return -1;
     return 0;
 }

@@ -9,7 +9,9 @@
 #ifndef MCR_SIGNALS_H
 #define MCR_SIGNALS_H
 
-/* Install the handlers (idempotent). Returns 0, or -1 if sigaction failed. */
+/* Install the handlers and ignore SIGXFSZ, so that a file-size limit makes
+ * writes fail (EFBIG, reported as an error) instead of killing the process
+ * (idempotent). Returns 0, or -1 if sigaction failed. */
 int mcr_signals_install(void);
 
 /* The signal number caught so far (SIGINT or SIGTERM), or 0. Safe from any

@@ -13,6 +13,9 @@
 
 void mcr_h5_quiet(void)
 {
+    /* Before the library initialises (the first HDF5 call), ask it not to
+     * shut itself down at exit; later calls are harmless no-ops. */
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 

@@ -23,7 +23,17 @@
 /* Stop HDF5 printing its error stack, for the rest of the process: mcrisk
  * reports every failure itself, in one line. (Restoring the default
  * printer afterwards is not safe with HDF5 1.10.8: after a failed metadata
- * read it makes the library loop and complain when it shuts down at exit.) */
+ * read it makes the library loop and complain when it shuts down at exit.)
+ *
+ * Also, when called before any other HDF5 call, keep the library from
+ * shutting itself down at exit (H5dont_atexit). That shutdown walks every
+ * identifier still registered, and a file whose final flush failed even
+ * after h5write.c diverted it to scratch memory -- a file-size limit
+ * (ulimit -f) applies to the scratch file too -- stays registered over freed
+ * memory: the walk would crash the process after mcrisk had reported the
+ * failure, turning exit status 1 into a SIGSEGV. Skipping the shutdown
+ * costs nothing: every file is closed by then, and the memory goes back to
+ * the system with the process. */
 void mcr_h5_quiet(void);
 
 /* Describe the most recent HDF5 failure of this thread in buf (at most n

@@ -95,6 +95,23 @@ static mcr_status_t oom(reader_t *rd)
                     rd->path);
 }
 
+/* A string from the file as it may be shown in a one-line message: bytes
+ * outside printable ASCII (a damaged file's, a newline) as \xNN, cut to fit
+ * buf (n >= 8) with "..." when longer. Returns buf. */
+static const char *printable(const char *s, char *buf, size_t n)
+{
+    size_t used = 0;
+    for (; *s && used + 8 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            buf[used++] = (char)c;
+        else
+            used += (size_t)snprintf(buf + used, n - used, "\\x%02x", c);
+    }
+    snprintf(buf + used, n - used, "%s", *s ? "..." : "");
+    return buf;
+}
+
 static void shape_str(char *buf, size_t n, int rank, const hsize_t *dims)
 {
     size_t used = (size_t)snprintf(buf, n, "[");
@@ -388,16 +405,42 @@ static mcr_status_t open_attr(reader_t *rd, const char *name, H5T_class_t cls, h
     return MCR_OK;
 }
 
-static mcr_status_t attr_int(reader_t *rd, const char *name, hid_t mtype, void *value)
+/* An integer root attribute whose value must lie in [lo, hi] (as its
+ * stored sign reads it) into *value. The value is read in the stored
+ * type's own signedness and range-checked here: HDF5's conversion would
+ * otherwise clip quietly (a seed stored as -5 read as uint64 becomes 0,
+ * and a rerun would use seed 0). */
+static mcr_status_t attr_int(reader_t *rd, const char *name, int64_t lo, uint64_t hi,
+                             uint64_t *value)
 {
     hid_t a;
     mcr_status_t st = open_attr(rd, name, H5T_INTEGER, &a);
     if (st)
         return st;
-    if (H5Aread(a, mtype, value) < 0)
+    hid_t type = H5Aget_type(a);
+    H5T_sign_t sign = type < 0 ? H5T_SGN_ERROR : H5Tget_sign(type);
+    if (type >= 0)
+        H5Tclose(type);
+    int64_t s = 0;
+    uint64_t u = 0;
+    if (sign == H5T_SGN_ERROR)
+        st = h5bad(rd, "cannot read root attribute %s", name);
+    else if (H5Aread(a, sign == H5T_SGN_NONE ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64,
+                     sign == H5T_SGN_NONE ? (void *)&u : (void *)&s) < 0)
         st = h5bad(rd, "cannot read root attribute %s", name);
     H5Aclose(a);
-    return st;
+    if (st)
+        return st;
+    if (sign == H5T_SGN_NONE ? (lo > 0 && u < (uint64_t)lo) || u > hi
+                             : s < lo || (s >= 0 && (uint64_t)s > hi)) {
+        if (sign == H5T_SGN_NONE)
+            return bad(rd, "root attribute %s is %llu, expected %lld to %llu", name,
+                       (unsigned long long)u, (long long)lo, (unsigned long long)hi);
+        return bad(rd, "root attribute %s is %lld, expected %lld to %llu", name,
+                   (long long)s, (long long)lo, (unsigned long long)hi);
+    }
+    *value = sign == H5T_SGN_NONE ? u : (uint64_t)s;
+    return MCR_OK;
 }
 
 /* A variable-length string attribute into *value (malloc'd). */
@@ -430,27 +473,29 @@ static mcr_status_t check_schema(reader_t *rd)
         return h5bad(rd, "cannot read the root group");
     if (!has)
         return bad(rd, "not an mcrisk results file (no schema_version attribute)");
-    int64_t v = 0;
-    mcr_status_t st = attr_int(rd, "schema_version", H5T_NATIVE_INT64, &v);
+    uint64_t v = 0;
+    mcr_status_t st = attr_int(rd, "schema_version", INT64_MIN, UINT64_MAX, &v);
     if (!st && v != MCR_H5_SCHEMA_VERSION)
         st = bad(rd, "mcrisk results of schema_version %lld; this mcrisk reads schema %d",
                  (long long)v, MCR_H5_SCHEMA_VERSION);
     return st;
 }
 
-/* The numeric root attributes. */
+/* The numeric root attributes: the seed any 64-bit unsigned value (SPEC 3),
+ * the counts positive (SPEC 5; threads and ranks too, as mcrisk writes
+ * them). */
 static mcr_status_t read_numbers(reader_t *rd, mcr_run_record_t *run)
 {
     const struct { const char *name; int64_t *dst; } i64[] = {
         {"trials", &run->trials}, {"horizon_months", &run->horizon_months},
         {"threads", &run->threads}, {"ranks", &run->ranks},
     };
-    mcr_status_t st = attr_int(rd, "seed", H5T_NATIVE_UINT64, &run->seed);
-    for (size_t i = 0; !st && i < sizeof i64 / sizeof i64[0]; i++)
-        st = attr_int(rd, i64[i].name, H5T_NATIVE_INT64, i64[i].dst);
-    if (!st && run->trials < 1)
-        st = bad(rd, "root attribute trials is %lld, expected at least 1",
-                 (long long)run->trials);
+    mcr_status_t st = attr_int(rd, "seed", 0, UINT64_MAX, &run->seed);
+    for (size_t i = 0; !st && i < sizeof i64 / sizeof i64[0]; i++) {
+        uint64_t v = 0;
+        st = attr_int(rd, i64[i].name, 1, INT64_MAX, &v);
+        *i64[i].dst = (int64_t)v;
+    }
     return st;
 }
 
@@ -578,9 +623,11 @@ static mcr_status_t read_axes(reader_t *rd, mcr_h5_file_t *f)
     char *comp[MCR_NCOMP] = {0};
     st = read_names(rd, "/component", MCR_NCOMP, comp);
     for (int c = 0; !st && c < MCR_NCOMP; c++)
-        if (strcmp(comp[c], mcr_component_names[c].name) != 0)
-            st = bad(rd, "/component[%d] is \"%s\", expected \"%s\"", c, comp[c],
-                     mcr_component_names[c].name);
+        if (strcmp(comp[c], mcr_component_names[c].name) != 0) {
+            char shown[64];
+            st = bad(rd, "/component[%d] is \"%s\", expected \"%s\"", c,
+                     printable(comp[c], shown, sizeof shown), mcr_component_names[c].name);
+        }
     for (int c = 0; c < MCR_NCOMP; c++)
         free(comp[c]);
     return st;

@@ -53,7 +53,12 @@
  * (memfd) before closing: the close then completes, into nothing, and the
  * library is left clean. The half-written file on disk is the caller's to
  * remove, as the contract says. What remains is an I/O error in the final
- * flush itself, which no workaround can catch with HDF5 1.10.
+ * flush itself, which no workaround can catch with HDF5 1.10, and a
+ * file-size limit (ulimit -f, RLIMIT_FSIZE): it binds the scratch file as
+ * well, so the diverted close fails too. For both, mcr_h5_quiet() has told
+ * the library not to clean up at exit, so the process still ends with the
+ * error reported and status 1 instead of crashing in that clean-up
+ * (tests/test_faults.py runs mcrisk under such limits).
  */
 #define _GNU_SOURCE         /* fallocate, memfd_create */
 #include "results/h5write.h"
