@@ -235,8 +235,9 @@ int mcr_cmd_run(int argc, char **argv)
         return MCR_ERUNTIME;
     }
     if (o.save_samples) {
-        uint64_t bytes = (uint64_t)MCR_NOUT * (uint64_t)sc.model.nstrategies * (uint64_t)sc.trials * 8u
-            + (uint64_t)sc.trials * 8u;
+        uint64_t per_trial = 8u * ((uint64_t)MCR_NOUT * (uint64_t)sc.model.nstrategies + 1);
+        uint64_t n = (uint64_t)sc.trials;
+        uint64_t bytes = n > UINT64_MAX / per_trial ? UINT64_MAX : per_trial * n;
         uint64_t disk = mcr_output_free_bytes(out);
         if (disk && bytes > disk) {
             char a[32], b[32];

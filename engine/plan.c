@@ -33,7 +33,13 @@ void mcr_plan_memory(const mcr_model_t *m, int64_t trials, int threads,
         + T * 8 * (R * H + 2 * H + S * MCR_NPATH * H + 2 * R)   /* trial workspaces */
         + T * 8 * (S * MCR_NCOMP + K * H + S * S)
         + 8 * (cells * (P + 2) + (uint64_t)MCR_NOUT * S * (3 * P + 7) + S * D);
-    out->total = out->fixed + out->per_trial * (uint64_t)(trials > 0 ? trials : 0);
+    /* saturate: 2^62 trials must read as "too much", not wrap to a small
+     * number that passes the check */
+    uint64_t n = (uint64_t)(trials > 0 ? trials : 0);
+    if (n && out->per_trial > (UINT64_MAX - out->fixed) / n)
+        out->total = UINT64_MAX;
+    else
+        out->total = out->fixed + out->per_trial * n;
 }
 
 uint64_t mcr_plan_mem_available(void)

@@ -163,7 +163,9 @@ static void series_cell(const mcr_sim_t *sim, const mcr_results_t *res, size_t c
         value[p * vstride] = q[p];
     *mean = sim->shift[cell] + A / n;
     double var = sim->count > 1 ? (B - A * (A / n)) / (n - 1.0) : 0.0;
-    *sd = var > 0 ? sqrt(var) : 0.0;
+    /* an overflowed sum of squares stays NaN/inf, so the run reports it
+     * (first_nonfinite) rather than writing a silent 0 */
+    *sd = isnan(var) || isinf(var) ? var : var > 0 ? sqrt(var) : 0.0;
     if (mcr_sketch_min(sim->sketch, cell) == mcr_sketch_max(sim->sketch, cell))
         *sd = 0.0;
 }

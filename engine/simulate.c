@@ -130,8 +130,11 @@ mcr_status_t mcr_sim_alloc(mcr_sim_t *sim, const mcr_model_t *m, uint64_t seed,
     sim->count = count;
     sim->bad_trial = -1;
     sim->ncells = mcr_cell_count(m);
-    sim->out = malloc((MCR_NOUT * S * n + 1) * sizeof(double));
-    sim->driver = malloc((D * n + 1) * sizeof(double));
+    /* sizes that would wrap size_t are out of memory, not small */
+    int fits = n <= (SIZE_MAX / sizeof(double) - 1) / (MCR_NOUT * S)
+        && (D == 0 || n <= (SIZE_MAX / sizeof(double) - 1) / D);
+    sim->out = fits ? malloc((MCR_NOUT * S * n + 1) * sizeof(double)) : NULL;
+    sim->driver = fits ? malloc((D * n + 1) * sizeof(double)) : NULL;
     sim->sketch = mcr_sketch_new(sim->ncells);
     sim->shift = calloc(sim->ncells, sizeof(double));
     sim->sum1 = malloc(sim->ncells * sizeof(mcr_xsum_t));
