@@ -16,9 +16,10 @@
  *   price   [R*H] out: price[r*H + t] = P_{r,t}, USD/MWh; P_{r,0} = price0
  *   mean    [R]   out: mean over t = 0 .. H-1 of P_{r,t} (the sensitivity
  *                 driver energy_price_mean.<r>)
- *   scratch [2*R] workspace (shocks and log prices)
- * Draws, for t = 1 .. H-1: e_{r,t} ~ N(0,1) for r = 0 .. R-1, then for each r
- * with p_jump > 0 a uniform and, when it jumps, one more N(0,1). */
+ *   scratch [3*R] workspace (shocks, log prices, next jump months)
+ * Draws: for each r with p_jump > 0 the gap to its first jump (a uniform);
+ * then for t = 1 .. H-1: e_{r,t} ~ N(0,1) for r = 0 .. R-1, then for each r
+ * that jumps in month t one N(0,1) and the gap to its next jump. */
 void mcr_energy_sample(mcr_rng_t *rng, const mcr_model_t *m,
                        double *price, double *mean, double *scratch);
 

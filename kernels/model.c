@@ -45,6 +45,7 @@ static void prepare_region(mcr_region_t *g)
     else
         g->s = g->volatility * sqrt(DELTA);
     g->p_jump = -expm1(-g->jump_rate * DELTA);
+    g->log_q = -g->jump_rate * DELTA;
 }
 
 mcr_status_t mcr_model_prepare(mcr_model_t *m, mcr_err_t *err)

@@ -33,6 +33,8 @@ typedef struct {
     double a;               /* exp(-kappa Δ): monthly persistence */
     double s;               /* sd of the monthly Gaussian shock */
     double p_jump;          /* 1 - exp(-jump_rate Δ): P(jump in a month) */
+    double log_q;           /* ln(1 - p_jump) = -jump_rate Δ: for the gaps
+                               between jump months (energy.c) */
 } mcr_region_t;
 
 /* One chip-market regime. */

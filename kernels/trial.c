@@ -26,11 +26,11 @@
 
 /* ---- workspace -------------------------------------------------------------- */
 
-/* Doubles in a workspace: price R*H, fill H, paths S*NPATH*H, scratch 2R. */
+/* Doubles in a workspace: price R*H, fill H, paths S*NPATH*H, scratch 3R. */
 static size_t work_doubles(const mcr_model_t *m)
 {
     size_t H = (size_t)m->horizon, R = (size_t)m->nregions, S = (size_t)m->nstrategies;
-    return R * H + H + S * MCR_NPATH * H + 2 * R;
+    return R * H + H + S * MCR_NPATH * H + 3 * R;
 }
 
 size_t mcr_trial_work_bytes(const mcr_model_t *m)
@@ -49,7 +49,7 @@ void mcr_trial_work_bind(mcr_trial_work_t *w, const mcr_model_t *m, void *mem)
     w->path = p;
     p += S * MCR_NPATH * H;
     w->scratch = p;
-    p += 2 * R;
+    p += 3 * R;
     w->regime = (int *)(void *)p;
 }
 

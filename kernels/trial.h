@@ -6,9 +6,10 @@
  * (a per-thread workspace carved once by the engine) and allocates nothing.
  *
  * Order of draws within a trial (fixed; changing it changes every number):
- *   1. energy: for t = 1 .. H-1, for each region r: e_{r,t} ~ N(0,1);
- *      then for each region r: jump U ~ U[0,1) and, when it jumps, w ~ N(0,1)
- *      (a region with p_jump == 0 draws no U: it could never jump)
+ *   1. energy: first, for each region r with p_jump > 0, the gap to its
+ *      first jump (one uniform); then for t = 1 .. H-1: e_{r,t} ~ N(0,1) for
+ *      each region r, then for each region r that jumps in month t:
+ *      w ~ N(0,1) and the gap to its next jump (one uniform)
  *   2. chips: F_0 from S_0 = initial_regime; for t = 1 .. H-1: S_t from row
  *      S_{t-1}, then F_t ~ Beta(regime S_t)
  *   3. strategies in file order: build: permit, pause (a Bernoulli draw when a
@@ -59,7 +60,7 @@ typedef struct {
     double *fill;       /* [H] market fill fraction F_t */
     int    *regime;     /* [H] regime index S_t */
     double *path;       /* [S*NPATH*H] paths: path[(s*MCR_NPATH + p)*H + t] */
-    double *scratch;    /* [2*R] normals and log prices, internal */
+    double *scratch;    /* [3*R] normals, log prices, next jump months; internal */
 } mcr_trial_work_t;
 
 /* One trial's scalar results; all arrays are caller-owned. */

@@ -107,7 +107,7 @@ static void test_ou_moments(void **state)
     assert_true(fx_prepare(&m));
 
     double *x = malloc(sizeof(double) * 4 * NT * N);
-    double price[4 * H], mean[4], scratch[8];
+    double price[4 * H], mean[4], scratch[12];
     assert_non_null(x);
     mcr_rng_t rng;
     mcr_pcg_set(&rng, MCR_U128(0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL), MCR_U128(0, 0xa4093823));
@@ -139,7 +139,7 @@ static void test_mean_driver(void **state)
     m.region[1].jump_rate = 5;
     m.region[1].jump_sd = 0.3;
     assert_true(fx_prepare(&m));
-    double price[2 * H], mean[2], scratch[4];
+    double price[2 * H], mean[2], scratch[6];
     mcr_rng_t rng;
     mcr_pcg_set(&rng, MCR_U128(0, 42), MCR_U128(0, 0x2545f4914f6cdd1dULL));
     for (int i = 0; i < 100; i++) {
@@ -181,7 +181,7 @@ static void test_correlation(void **state)
     assert_true(fx_prepare(&m));
 
     const size_t n = (size_t)N * (H - 1);
-    double price[3 * H], mean[3], scratch[6];
+    double price[3 * H], mean[3], scratch[9];
     double sum[3] = {0}, sxy[9] = {0};
     mcr_rng_t rng;
     mcr_pcg_set(&rng, MCR_U128(0xb7e151628aed2a6aULL, 0xbf7158809cf4f3c7ULL), MCR_U128(0, 0x762e7160f38b4da5ULL));

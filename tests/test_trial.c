@@ -514,7 +514,7 @@ static void test_drivers_and_draw_order(void **state)
     const int H = m->horizon;
     double *price = malloc(sizeof(double) * 2 * H), *fill = malloc(sizeof(double) * H);
     int *regime = malloc(sizeof(int) * H);
-    double mean[2], scratch[4];
+    double mean[2], scratch[6];
     assert_non_null(price);
     assert_non_null(fill);
     assert_non_null(regime);
