@@ -156,6 +156,32 @@ static void count_at(const sorted_t *arr, const size_t *which, const uint64_t *k
     }
 }
 
+/* ---- scratch -------------------------------------------------------------------------- */
+
+enum { W_SORTED, W_TMP, W_PAIRS, W_EXCHANGE };
+
+void mcr_pstats_work_free(mcr_pstats_work_t *w)
+{
+    for (int i = 0; i < 4; i++) {
+        free(w->p[i]);
+        w->p[i] = NULL;
+        w->cap[i] = 0;
+    }
+}
+
+/* At least `bytes` of slot i (contents not kept), or NULL. */
+static void *work_get(mcr_pstats_work_t *w, int i, size_t bytes)
+{
+    if (bytes == 0)
+        bytes = 1;
+    if (w->cap[i] < bytes) {
+        free(w->p[i]);
+        w->p[i] = malloc(bytes);
+        w->cap[i] = w->p[i] ? bytes : 0;
+    }
+    return w->p[i];
+}
+
 /* ---- percentiles, as results/stats.c computes them ---------------------------------- */
 
 /* The positions numpy's 'linear' method reads for level pct of N values
@@ -196,9 +222,12 @@ enum { T_MIN, T_MAX, T_CVAR95, T_CVAR99, T_FIXED };  /* targets before the per-l
 
 mcr_status_t mcr_pstats_summaries(const double *const *x, size_t n, size_t B, int64_t N,
                                   const double *pct, int npct, int threads,
-                                  mcr_pstats_summary_t *out, mcr_err_t *err)
+                                  mcr_pstats_work_t *work, mcr_pstats_summary_t *out,
+                                  mcr_err_t *err)
 {
     size_t per = T_FIXED + 4 * (size_t)npct, T = B * per;
+    double *sorted_all = work_get(work, W_SORTED, B * n * sizeof(double));
+    double *tmp_all = work_get(work, W_TMP, (size_t)threads * n * sizeof(double));
     double **sorted = calloc(B, sizeof *sorted);
     double **tmp = calloc((size_t)threads, sizeof *tmp);
     sorted_t *arr = calloc(B, sizeof *arr);
@@ -208,11 +237,12 @@ mcr_status_t mcr_pstats_summaries(const double *const *x, size_t n, size_t B, in
     int64_t *cnt = malloc(T * NCAND * sizeof *cnt);
     at_key_t *at = malloc(2 * B * sizeof *at);
     mcr_xsum_t *acc = malloc(4 * B * sizeof *acc);  /* sums, squares, tails 95, tails 99 */
-    int good = sorted && tmp && arr && which && pos && keys && cnt && at && acc;
+    int good = sorted_all && tmp_all && sorted && tmp && arr && which && pos && keys && cnt
+        && at && acc;
     for (size_t b = 0; good && b < B; b++)
-        good = (sorted[b] = malloc((n ? n : 1) * sizeof **sorted)) != NULL;
+        sorted[b] = sorted_all + b * n;
     for (int t = 0; good && t < threads; t++)
-        good = (tmp[t] = malloc((n ? n : 1) * sizeof **tmp)) != NULL;
+        tmp[t] = tmp_all + (size_t)t * n;
     if (!good)
         mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory sorting outputs");
     mcr_status_t st = mcr_par_all_ok(good, err);
@@ -313,10 +343,6 @@ mcr_status_t mcr_pstats_summaries(const double *const *x, size_t n, size_t B, in
     }
 
 done:
-    for (size_t b = 0; sorted && b < B; b++)
-        free(sorted[b]);
-    for (int t = 0; tmp && t < threads; t++)
-        free(tmp[t]);
     free(sorted), free(tmp), free(arr), free(which), free(pos), free(keys), free(cnt);
     free(at), free(acc);
     return st;
@@ -358,11 +384,12 @@ static pair_t *sort_pairs(pair_t *a, pair_t *b, size_t n)
 
 /* One array's state while it is ranked. */
 typedef struct {
-    pair_t   *pairs;    /* [2n]: pairs, then sort scratch */
+    pair_t   *pairs;    /* [2n]: pairs, then sort scratch (in the workspace) */
     pair_t   *sorted;   /* the sorted half of pairs */
     uint64_t *spare;    /* [2n] words: the other half, reused: keys sent, ranks returned */
-    uint64_t *recv;     /* [m] keys received: this rank's stretch of the global order */
-    double   *back;     /* [m] their ranks */
+    uint64_t *recv;     /* [m] keys received: this rank's stretch of the global order
+                           (with one rank: spare itself; else in the workspace) */
+    double   *back;     /* [m] their ranks (with one rank: the returned ranks' place) */
     int64_t   m;        /* elements in this rank's stretch */
 } rank_job_t;
 
@@ -499,10 +526,12 @@ static void rank_stretch(const uint64_t *recv, const int64_t *rcount, size_t str
 }
 
 mcr_status_t mcr_pstats_ranks(const double *const *x, size_t n, size_t B, int64_t N,
-                              int threads, double *const *rank, mcr_err_t *err)
+                              int threads, mcr_pstats_work_t *work, double *const *rank,
+                              mcr_err_t *err)
 {
     int P = mcr_par_size(), me = mcr_par_rank();
     size_t T = B * (size_t)P;
+    pair_t *pairs = work_get(work, W_PAIRS, B * 2 * n * sizeof *pairs);
     rank_job_t *job = calloc(B, sizeof *job);
     sorted_t *arr = calloc(B, sizeof *arr);
     size_t *which = calloc(T, sizeof *which);
@@ -513,9 +542,10 @@ mcr_status_t mcr_pstats_ranks(const double *const *x, size_t n, size_t B, int64_
     int64_t *scount = malloc(T * sizeof *scount), *rcount = malloc(T * sizeof *rcount);
     int64_t *sc = malloc(2 * (size_t)P * sizeof *sc);          /* one array's counts */
     int64_t *scratch = malloc(5 * (size_t)P * (size_t)threads * sizeof *scratch);
-    int good = job && arr && which && pos && keys && cnt && at && scount && rcount && sc && scratch;
+    int good = pairs && job && arr && which && pos && keys && cnt && at && scount && rcount && sc
+        && scratch;
     for (size_t b = 0; good && b < B; b++)
-        good = (job[b].pairs = malloc(2 * (n ? n : 1) * sizeof(pair_t))) != NULL;
+        job[b].pairs = pairs + b * 2 * n;
     if (!good)
         mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking trials");
     mcr_status_t st = mcr_par_all_ok(good, err);
@@ -561,21 +591,28 @@ mcr_status_t mcr_pstats_ranks(const double *const *x, size_t n, size_t B, int64_
         }
     }
     mcr_par_alltoall_i64(scount, rcount, B);
+    size_t mtotal = 0;
     for (size_t b = 0; b < B; b++) {
         job[b].m = 0;
         for (int r = 0; r < P; r++)
             job[b].m += rcount[(size_t)r * B + b];
-        job[b].recv = malloc((size_t)(job[b].m ? job[b].m : 1) * sizeof *job[b].recv);
-        job[b].back = malloc((size_t)(job[b].m ? job[b].m : 1) * sizeof *job[b].back);
-        good = good && job[b].recv && job[b].back;
+        mtotal += (size_t)job[b].m;
     }
-    if (!good)
-        mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking trials");
-    if ((st = mcr_par_all_ok(good, err)) != MCR_OK)
-        goto done;
+    if (P > 1) {        /* with one rank the stretch is the whole array: ranked in place */
+        uint64_t *ex = work_get(work, W_EXCHANGE, 2 * mtotal * sizeof *ex);
+        for (size_t b = 0; ex && b < B; b++) {
+            job[b].recv = ex;
+            job[b].back = (double *)(ex + job[b].m);
+            ex += 2 * job[b].m;
+        }
+        if (!ex)
+            mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking trials");
+        if ((st = mcr_par_all_ok(ex != NULL, err)) != MCR_OK)
+            goto done;
+    }
 
-    /* keys to the stretches' owners */
-    for (size_t b = 0; b < B; b++) {
+    /* keys to the stretches' owners (with one rank, its own: nothing moves) */
+    for (size_t b = 0; P > 1 && b < B; b++) {
         for (int r = 0; r < P; r++) {
             sc[r] = scount[(size_t)r * B + b];
             sc[P + r] = rcount[(size_t)r * B + b];
@@ -591,12 +628,13 @@ mcr_status_t mcr_pstats_ranks(const double *const *x, size_t n, size_t B, int64_
                        .first_key = keys[b * (size_t)P + (size_t)me], .first = &a[me],
                        .next_key = me + 1 < P ? keys[b * (size_t)P + (size_t)me + 1] : 0,
                        .next = me + 1 < P ? &a[me + 1] : NULL};
-        rank_stretch(job[b].recv, rcount + b, B, P, &s, job[b].back,
+        rank_stretch(P > 1 ? job[b].recv : job[b].spare, rcount + b, B, P, &s,
+                     P > 1 ? job[b].back : (double *)(job[b].spare + n),
                      scratch + 5 * (size_t)P * (size_t)omp_get_thread_num());
     }
 
     /* ranks back to the trials' owners, in the order the keys were sent */
-    for (size_t b = 0; b < B; b++) {
+    for (size_t b = 0; P > 1 && b < B; b++) {
         for (int r = 0; r < P; r++) {
             sc[r] = rcount[(size_t)r * B + b];
             sc[P + r] = scount[(size_t)r * B + b];
@@ -611,11 +649,6 @@ mcr_status_t mcr_pstats_ranks(const double *const *x, size_t n, size_t B, int64_
     }
 
 done:
-    for (size_t b = 0; job && b < B; b++) {
-        free(job[b].pairs);
-        free(job[b].recv);
-        free(job[b].back);
-    }
     free(job), free(arr), free(which), free(pos), free(keys), free(cnt), free(at);
     free(scount), free(rcount), free(sc), free(scratch);
     return st;
@@ -698,22 +731,32 @@ mcr_status_t mcr_pstats_spearman(const double *const *ra, size_t na, const doubl
         double top = 2.0 * (double)N;
         for (size_t i = 0; !no && i < n; i++) {
             double t = 2.0 * r[i];
-            if (!(t >= 2.0 && t <= top && t == floor(t)))
+            /* in [2, 2^32], t is whole exactly when truncation keeps it */
+            if (!(t >= 2.0 && t <= top && t == (double)(int64_t)t))
                 no = 1;
             else
                 sum += (uint64_t)t;
         }
         bad[v] = no;
         sum2[v] = sum;
-        mcr_xsum_init(&xs[3 * npair + v]);
-        for (size_t i = 0; i < n; i++)
-            mcr_xsum_add(&xs[3 * npair + v], r[i]);
     }
     mcr_par_sum_i64(bad, nv);
     mcr_par_sum_u64(sum2, nv);
-    mcr_par_sum_xsum(xs + 3 * npair, nv);
-    for (size_t v = 0; v < nv; v++)
+    int exact_sums = 0;
+    for (size_t v = 0; v < nv; v++) {
         bad[v] = bad[v] != 0 || sum2[v] != (uint64_t)N * (uint64_t)(N + 1);
+        exact_sums |= (int)bad[v];
+    }
+    if (exact_sums) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (size_t v = 0; v < nv; v++) {
+            const double *r = v < na ? ra[v] : rb[v - na];
+            mcr_xsum_init(&xs[3 * npair + v]);
+            for (size_t i = 0; i < n; i++)
+                mcr_xsum_add(&xs[3 * npair + v], r[i]);
+        }
+        mcr_par_sum_xsum(xs + 3 * npair, nv);
+    }
 
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (size_t j = 0; j < npair; j++) {

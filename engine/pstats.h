@@ -37,6 +37,16 @@
 #include "kernels/status.h"
 #include "results/stats.h"
 
+/* Scratch memory kept from one call to the next, so that batch after batch
+ * reuses warm pages (a fresh page costs a fault, and faults serialise
+ * threads). Zero-initialise it; mcr_pstats_work_free() releases it. */
+typedef struct {
+    void  *p[4];        /* sorted copies, sort scratch, (key, index) pairs, exchange buffers */
+    size_t cap[4];      /* bytes held in each */
+} mcr_pstats_work_t;
+
+void mcr_pstats_work_free(mcr_pstats_work_t *w);
+
 /* What SPEC 2.7 reports for one scalar output of one strategy. */
 typedef struct {
     double       *value;    /* [npct] numpy 'linear' percentiles (caller's storage) */
@@ -51,13 +61,15 @@ typedef struct {
  * for the whole array sorted, on every rank. */
 mcr_status_t mcr_pstats_summaries(const double *const *x, size_t n, size_t B, int64_t N,
                                   const double *pct, int npct, int threads,
-                                  mcr_pstats_summary_t *out, mcr_err_t *err);
+                                  mcr_pstats_work_t *work, mcr_pstats_summary_t *out,
+                                  mcr_err_t *err);
 
 /* Average ranks over all ranks' values (1-based, ties averaged, -0.0 tying
  * with +0.0: mcr_average_ranks of the whole array) of B arrays; rank[b]
  * receives the ranks of this rank's n values, in their order. */
 mcr_status_t mcr_pstats_ranks(const double *const *x, size_t n, size_t B, int64_t N,
-                              int threads, double *const *rank, mcr_err_t *err);
+                              int threads, mcr_pstats_work_t *work, double *const *rank,
+                              mcr_err_t *err);
 
 /* rho[a * nb + b] = mcr_spearman_ranks of the whole vectors ra[a] and rb[b]
  * (this rank holds n of their N entries, the same trials in both). */

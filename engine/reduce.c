@@ -39,8 +39,9 @@
 #include "engine/signals.h"
 #include "results/stats.h"
 
-/* Per-array copies held at once while a batch is worked on: a batch holds
- * at least one array per thread, and more while they fit in this. */
+/* Per-array copies held at once while a batch is worked on, under MPI: a
+ * batch holds at least one array per thread, and more while they fit in
+ * this (fewer batches, fewer rounds of communication). */
 #define BATCH_BYTES ((size_t)32 << 20)
 
 /* ---- names ------------------------------------------------------------------- */
@@ -87,11 +88,12 @@ mcr_status_t mcr_reduce_names(const mcr_scenario_t *sc, mcr_results_t *res, mcr_
 
 /* ---- batches ---------------------------------------------------------------------- */
 
-/* Arrays per batch: at least one per thread, more while bytes_each of
- * each fits in BATCH_BYTES, never more than there are. */
+/* Arrays per batch: one per thread; under MPI more while bytes_each of
+ * each fits in BATCH_BYTES, to save rounds of communication; never more
+ * than there are. */
 static size_t batch_size(int threads, size_t jobs, size_t bytes_each)
 {
-    size_t b = BATCH_BYTES / (bytes_each ? bytes_each : 1);
+    size_t b = mcr_par_size() > 1 ? BATCH_BYTES / (bytes_each ? bytes_each : 1) : 0;
     if (b < (size_t)threads)
         b = (size_t)threads;
     if (b > jobs)
@@ -120,6 +122,7 @@ static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int
     size_t jobs = MCR_NOUT * S, B = batch_size(threads, jobs, 8 * n);
     const double **x = malloc(B * sizeof *x);
     mcr_pstats_summary_t *sum = malloc(B * sizeof *sum);
+    mcr_pstats_work_t work = {{0}, {0}};
     if (!x || !sum)
         mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory sorting outputs");
     mcr_status_t st = mcr_par_all_ok(x && sum, err);
@@ -133,7 +136,8 @@ static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int
             sum[i].ci_low = o->ci_low + s * P;
             sum[i].ci_high = o->ci_high + s * P;
         }
-        st = mcr_pstats_summaries(x, n, nb, res->N, res->percentile, res->P, threads, sum, err);
+        st = mcr_pstats_summaries(x, n, nb, res->N, res->percentile, res->P, threads, &work,
+                                  sum, err);
         for (size_t i = 0; st == MCR_OK && i < nb; i++) {
             size_t k = (j0 + i) / S, s = (j0 + i) % S;
             mcr_output_stats_t *o = &res->out[k];
@@ -144,6 +148,7 @@ static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int
         if (st == MCR_OK)
             st = stop_check(err);
     }
+    mcr_pstats_work_free(&work);
     free(x);
     free(sum);
     return st;
@@ -153,7 +158,7 @@ static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int
 
 /* Ranks of `count` arrays src[j * n ..] into dst[j * n ..], in batches. */
 static mcr_status_t rank_arrays(const double *src, double *dst, size_t count, size_t n,
-                                int64_t N, int threads, mcr_err_t *err)
+                                int64_t N, int threads, mcr_pstats_work_t *work, mcr_err_t *err)
 {
     size_t B = batch_size(threads, count, 48 * n);
     const double **x = malloc(B * sizeof *x);
@@ -167,7 +172,7 @@ static mcr_status_t rank_arrays(const double *src, double *dst, size_t count, si
             x[i] = src + (j0 + i) * n;
             r[i] = dst + (j0 + i) * n;
         }
-        st = mcr_pstats_ranks(x, n, nb, N, threads, r, err);
+        st = mcr_pstats_ranks(x, n, nb, N, threads, work, r, err);
         if (st == MCR_OK)
             st = stop_check(err);
     }
@@ -185,18 +190,19 @@ static mcr_status_t sensitivity(const mcr_sim_t *sim, mcr_results_t *res, int th
     double *drank = malloc((B * n + 1) * sizeof *drank);
     double *rho = malloc(S * B * sizeof *rho);
     const double **ca = malloc(S * sizeof *ca), **da = malloc(B * sizeof *da);
+    mcr_pstats_work_t work = {{0}, {0}};
     int good = cost_rank && drank && rho && ca && da;
     if (!good)
         mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking cost_npv");
     mcr_status_t st = mcr_par_all_ok(good, err);
     if (st == MCR_OK)
         st = rank_arrays(sim->out + (size_t)MCR_OUT_COST_NPV * S * n, cost_rank, S, n, res->N,
-                         threads, err);
+                         threads, &work, err);
     for (size_t s = 0; st == MCR_OK && s < S; s++)
         ca[s] = cost_rank + s * n;
     for (size_t d0 = 0; st == MCR_OK && d0 < D; d0 += B) {
         size_t nb = D - d0 < B ? D - d0 : B;
-        st = rank_arrays(sim->driver + d0 * n, drank, nb, n, res->N, threads, err);
+        st = rank_arrays(sim->driver + d0 * n, drank, nb, n, res->N, threads, &work, err);
         for (size_t i = 0; i < nb; i++)
             da[i] = drank + i * n;
         if (st == MCR_OK)
@@ -205,6 +211,7 @@ static mcr_status_t sensitivity(const mcr_sim_t *sim, mcr_results_t *res, int th
             for (size_t i = 0; i < nb; i++)
                 res->spearman[s * D + d0 + i] = rho[s * nb + i];
     }
+    mcr_pstats_work_free(&work);
     free(cost_rank);
     free(drank);
     free(rho);

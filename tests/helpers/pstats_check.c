@@ -135,7 +135,8 @@ int main(int argc, char **argv)
         out[k].ci_low = malloc((size_t)np * sizeof(double));
         out[k].ci_high = malloc((size_t)np * sizeof(double));
     }
-    if (mcr_pstats_summaries(piece, n, KINDS, (int64_t)N, pct, np, 2, out, &err) != MCR_OK) {
+    mcr_pstats_work_t work = {{0}, {0}};
+    if (mcr_pstats_summaries(piece, n, KINDS, (int64_t)N, pct, np, 2, &work, out, &err) != MCR_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
@@ -164,7 +165,7 @@ int main(int argc, char **argv)
     }
 
     /* average ranks: this rank's slice of the whole array's */
-    if (!fails && mcr_pstats_ranks(piece, n, KINDS, (int64_t)N, 2, rank, &err) != MCR_OK) {
+    if (!fails && mcr_pstats_ranks(piece, n, KINDS, (int64_t)N, 2, &work, rank, &err) != MCR_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
@@ -202,6 +203,7 @@ int main(int argc, char **argv)
         free(x[k]), free(rank[k]), free(whole_rank[k]);
         free(out[k].value), free(out[k].ci_low), free(out[k].ci_high);
     }
+    mcr_pstats_work_free(&work);
     free(sorted), free(tmp), free(scratch), free(cut);
     mcr_par_finalize();
     return any ? 1 : 0;
