@@ -441,12 +441,13 @@ static void heap_push(runs_heap_t *h, int64_t run)
     }
 }
 
-static int64_t heap_pop(runs_heap_t *h)
+/* The top run has moved on: put it where its new head belongs, or drop it
+ * when it is used up (one sift, where pop and push would take two). */
+static void heap_retop(runs_heap_t *h, const int64_t *end)
 {
-    int64_t top = h->heap[0];
-    h->heap[0] = h->heap[--h->n];
+    if (h->cur[h->heap[0]] == end[h->heap[0]])
+        h->heap[0] = h->heap[--h->n];
     heap_down(h, 0);
-    return top;
 }
 
 /* Where a tie run of key k, met at local position pos of a stretch starting
@@ -502,25 +503,23 @@ static void rank_stretch(const uint64_t *recv, const int64_t *rcount, size_t str
         if (cur[r] < end[r])
             heap_push(&h, r);
     while (h.n > 0) {
+        /* every run's stretch of the smallest key k, run by run off the top */
         uint64_t k = head(&h, 0);
         int64_t cnt = 0;
         int nk = 0;
-        while (h.n > 0 && head(&h, 0) == k) {
-            int64_t r = heap_pop(&h);
+        do {
+            int64_t r = h.heap[0];
             start[nk] = cur[r];
             while (cur[r] < end[r] && recv[cur[r]] == k)
                 cur[r]++;
             cnt += cur[r] - start[nk];
             taken[nk++] = r;
-        }
+            heap_retop(&h, end);
+        } while (h.n > 0 && head(&h, 0) == k);
         double rank = run_rank(s, k, pos, cnt);
-        for (int j = 0; j < nk; j++) {
-            int64_t r = taken[j];
-            for (int64_t i = start[j]; i < cur[r]; i++)
+        for (int j = 0; j < nk; j++)
+            for (int64_t i = start[j]; i < cur[taken[j]]; i++)
                 back[i] = rank;
-            if (cur[r] < end[r])
-                heap_push(&h, r);
-        }
         pos += cnt;
     }
 }
