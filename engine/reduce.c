@@ -88,12 +88,17 @@ mcr_status_t mcr_reduce_names(const mcr_scenario_t *sc, mcr_results_t *res, mcr_
 
 /* ---- batches ---------------------------------------------------------------------- */
 
-/* Arrays per batch: one per thread; under MPI more while bytes_each of
- * each fits in BATCH_BYTES, to save rounds of communication; never more
- * than there are. */
-static size_t batch_size(int threads, size_t jobs, size_t bytes_each)
+/* Arrays per batch: one per thread; under MPI more while bytes_per_trial
+ * for each of a rank's trials fits in BATCH_BYTES, to save rounds of
+ * communication; never more than there are. Every rank must choose the
+ * same batches (they are collective steps), so the size depends only on
+ * the run -- the largest share of trials a rank can have -- never on this
+ * rank's own share. */
+static size_t batch_size(int threads, size_t jobs, size_t bytes_per_trial, int64_t trials)
 {
-    size_t b = mcr_par_size() > 1 ? BATCH_BYTES / (bytes_each ? bytes_each : 1) : 0;
+    int64_t P = mcr_par_size(), blocks = (trials + MCR_BLOCK - 1) / MCR_BLOCK;
+    size_t most = (size_t)((blocks + P - 1) / P) * MCR_BLOCK;
+    size_t b = P > 1 ? BATCH_BYTES / (bytes_per_trial * most) : 0;
     if (b < (size_t)threads)
         b = (size_t)threads;
     if (b > jobs)
@@ -119,7 +124,7 @@ static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int
                                    mcr_err_t *err)
 {
     size_t n = (size_t)sim->count, S = (size_t)res->S, P = (size_t)res->P;
-    size_t jobs = MCR_NOUT * S, B = batch_size(threads, jobs, 8 * n);
+    size_t jobs = MCR_NOUT * S, B = batch_size(threads, jobs, 8, res->N);
     const double **x = malloc(B * sizeof *x);
     mcr_pstats_summary_t *sum = malloc(B * sizeof *sum);
     mcr_pstats_work_t work = {{0}, {0}};
@@ -160,7 +165,7 @@ static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int
 static mcr_status_t rank_arrays(const double *src, double *dst, size_t count, size_t n,
                                 int64_t N, int threads, mcr_pstats_work_t *work, mcr_err_t *err)
 {
-    size_t B = batch_size(threads, count, 48 * n);
+    size_t B = batch_size(threads, count, 48, N);
     const double **x = malloc(B * sizeof *x);
     double **r = malloc(B * sizeof *r);
     if (!x || !r)
@@ -185,7 +190,7 @@ static mcr_status_t sensitivity(const mcr_sim_t *sim, mcr_results_t *res, int th
                                 mcr_err_t *err)
 {
     size_t n = (size_t)sim->count, S = (size_t)res->S, D = (size_t)res->D;
-    size_t B = batch_size(threads, D, 48 * n);
+    size_t B = batch_size(threads, D, 48, res->N);
     double *cost_rank = malloc((S * n + 1) * sizeof *cost_rank);
     double *drank = malloc((B * n + 1) * sizeof *drank);
     double *rho = malloc(S * B * sizeof *rho);
