@@ -304,7 +304,6 @@ static mcr_status_t fetch_piece(void *ctx, int k, int s, int64_t first, int64_t 
     int sig = mcr_signal_caught();
     if (sig)
         return sig == SIGINT ? MCR_EINTR : MCR_ETERM;
-    (void)err;
     mcr_par_pieces_get(p->trials, p->out, (int64_t)k * p->S + s, first, n, buf);
     return MCR_OK;
 }
