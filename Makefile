@@ -5,6 +5,7 @@
 #   make test             install missing packages, build, run every test
 #   make bench            print the benchmark figures (README, "Benchmarks")
 #   make MPI=yes          build build-mpi/mcrisk with mpicc and parallel HDF5
+#                         (run it with mpirun -np P; docs/hpc.md)
 #   make test SANITIZE=address,undefined
 #                         the C and Python suites against an AddressSanitizer
 #                         + UBSan build (build-san-address-undefined/)
@@ -183,12 +184,16 @@ check-c: $(TEST_BINS)
 	 done; \
 	 echo "C unit tests: $$((n-fail)) of $$n binaries passed"; [ $$fail -eq 0 ]
 
-check-py: $(BIN) $(HELPERS)
+check-py: $(BIN) $(HELPERS) mpi-variants
 	@MCRISK_BUILD=$(abspath $(BUILD)) MCRISK=$(abspath $(BIN)) \
+	  MCRISK_SERIAL=$(abspath build/mcrisk) MCRISK_MPI_BUILD=$(abspath build-mpi) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS)
 
 # ---- bench ------------------------------------------------------------------------
 bench: $(BIN) $(HELPERS) bench-rng bench-engine
+ifeq ($(MPI),yes)
+bench: bench-mpi
+endif
 
 # End to end: stargate.yaml at 1,000,000 trials on 1 and 2 threads.
 BENCH_TRIALS ?= 1000000
@@ -198,6 +203,28 @@ bench-engine: $(BIN)
 # Single-threaded ns per draw of the generators and samplers, beside numpy's.
 bench-rng: $(BUILD)/tests/helpers/bench_rng
 	$(PYTHON) scripts/bench-rng.py $(BUILD)/tests/helpers/bench_rng
+
+# ---- MPI (issue 6) -------------------------------------------------------------------
+# tests/test_mpi.py runs build-mpi/mcrisk under mpirun and compares its files
+# with those of the serial build/mcrisk, so the tests need both variants
+# whichever one this make builds (each in its own tree, with its own
+# compiler); without Open MPI the MPI tests skip. docs/hpc.md has the rest.
+#   make bench MPI=yes    also bench-mpi: trials/s of 1 rank x 2 threads
+#                         against 2 ranks x 1 thread (BENCH_MPI_TRIALS trials)
+HAVE_MPI         := $(shell command -v mpicc >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
+BENCH_MPI_TRIALS ?= 400000
+
+.PHONY: mpi-variants bench-mpi
+
+mpi-variants:
+ifeq ($(HAVE_MPI),yes)
+	@$(MAKE) --no-print-directory MPI=yes SANITIZE= BUILD=build-mpi CC=mpicc \
+	  build-mpi/mcrisk build-mpi/tests/helpers/pstats_check
+	@$(MAKE) --no-print-directory MPI=no SANITIZE= BUILD=build build/mcrisk
+endif
+
+bench-mpi: $(BIN)
+	scripts/bench-mpi.sh $(BIN) $(BENCH_MPI_TRIALS)
 
 # ---- fuzzing: the scenario reader (issue 3) ----------------------------------------
 # libFuzzer with AddressSanitizer + UndefinedBehaviorSanitizer (and so

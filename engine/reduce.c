@@ -1,28 +1,48 @@
 /* reduce.c -- statistics of a finished run (see reduce.h).
  *
- * Scalar outputs: each (output, strategy) array is copied, radix-sorted and
- * read off exactly (percentiles as numpy's 'linear', order-statistic CIs,
- * moments and CVaR from results/stats.h). The arrays are independent, so
- * threads take whole arrays; a thread's result for an array is the same
- * whoever computes it.
+ * Under MPI every rank holds only its own trials, so the statistics are
+ * formed collectively, each figure bit-identical to the one-process result
+ * (engine/pstats.h and docs/hpc.md give the algorithms). With one rank the
+ * same code runs with trivial communication.
+ *
+ * Scalar outputs: each (output, strategy) array is sorted locally and read
+ * off exactly -- percentiles as numpy's 'linear', order-statistic CIs,
+ * min, max and CVaR thresholds by distributed selection; moments and tails
+ * as exact sums. Arrays go in batches of at least `threads` (more while
+ * their copies fit in BATCH_BYTES, to save communication rounds); threads
+ * take whole arrays, and an array's result is the same whoever computes it.
  *
  * Sensitivity: Spearman's rho is Pearson's correlation of average ranks.
- * The ranks of each strategy's cost_npv are computed once and kept (S
- * arrays); then each driver is ranked once and correlated with all of them.
+ * The ranks of each strategy's cost_npv over all trials are computed once
+ * and kept (S arrays of this rank's trials); then each batch of drivers is
+ * ranked and correlated with all of them.
  *
- * Paths and factors: percentiles from the merged sketch; mean and sd from
- * the exact shifted sums: with c the cell's shift, A = sum(x - c) and
- * B = sum((x - c)^2),  mean = c + A/N  and  sd^2 = (B - A*(A/N)) / (N - 1).
+ * Paths and factors: percentiles from the sketches merged on rank 0; mean
+ * and sd from the exact shifted sums summed over ranks: with c the cell's
+ * shift, A = sum(x - c) and B = sum((x - c)^2),  mean = c + A/N  and
+ * sd^2 = (B - A*(A/N)) / (N - 1).
+ *
+ * A signal on any rank is checked for between batches, so a long reduction
+ * still stops within a batch (collectively: every rank stops at the same
+ * point).
  */
 #include "engine/reduce.h"
 
 #include <math.h>
-#include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/par.h"
+#include "engine/pstats.h"
+#include "engine/signals.h"
 #include "results/stats.h"
+
+/* Per-array copies held at once while a batch is worked on, under MPI: a
+ * batch holds at least one array per thread, and more while they fit in
+ * this (fewer batches, fewer rounds of communication). */
+#define BATCH_BYTES ((size_t)32 << 20)
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -66,86 +86,143 @@ mcr_status_t mcr_reduce_names(const mcr_scenario_t *sc, mcr_results_t *res, mcr_
     return MCR_OK;
 }
 
-/* ---- scalar outputs -------------------------------------------------------------- */
+/* ---- batches ---------------------------------------------------------------------- */
 
-/* Statistics of one (output k, strategy s) array; sorted is scratch of n. */
-static void output_stats(const mcr_sim_t *sim, mcr_results_t *res, int k, int s,
-                         double *sorted, double *tmp)
+/* Arrays per batch: one per thread; under MPI more while bytes_per_trial
+ * for each of a rank's trials fits in BATCH_BYTES, to save rounds of
+ * communication; never more than there are. Every rank must choose the
+ * same batches (they are collective steps), so the size depends only on
+ * the run -- the largest share of trials a rank can have -- never on this
+ * rank's own share. */
+static size_t batch_size(int threads, size_t jobs, size_t bytes_per_trial, int64_t trials)
 {
-    size_t n = (size_t)sim->count, S = (size_t)res->S, P = (size_t)res->P;
-    memcpy(sorted, sim->out + ((size_t)k * S + (size_t)s) * n, n * sizeof *sorted);
-    mcr_sort_doubles(sorted, n, tmp);
-    mcr_output_stats_t *o = &res->out[k];
-    for (size_t p = 0; p < P; p++) {
-        size_t lo, hi;
-        o->value[(size_t)s * P + p] = mcr_percentile_sorted(sorted, n, res->percentile[p]);
-        mcr_percentile_ci_index(n, res->percentile[p], &lo, &hi);
-        o->ci_low[(size_t)s * P + p] = sorted[lo];
-        o->ci_high[(size_t)s * P + p] = sorted[hi];
-    }
-    mcr_moments_t mo;
-    mcr_moments_sorted(sorted, n, &mo);
-    o->mean[s] = mo.mean, o->sd[s] = mo.sd, o->min[s] = mo.min, o->max[s] = mo.max;
-    o->sem[s] = mo.sem, o->cvar95[s] = mo.cvar95, o->cvar99[s] = mo.cvar99;
+    int64_t P = mcr_par_size(), blocks = (trials + MCR_BLOCK - 1) / MCR_BLOCK;
+    size_t most = (size_t)((blocks + P - 1) / P) * MCR_BLOCK;
+    size_t b = P > 1 ? BATCH_BYTES / (bytes_per_trial * most) : 0;
+    if (b < (size_t)threads)
+        b = (size_t)threads;
+    if (b > jobs)
+        b = jobs;
+    return b ? b : 1;
 }
+
+/* Between batches: a signal on any rank stops every rank here. MCR_OK, or
+ * MCR_EINTR / MCR_ETERM on a rank that caught one and a failure without
+ * message (stopped for a peer) on the others. */
+static mcr_status_t stop_check(mcr_err_t *err)
+{
+    int sig = mcr_signal_caught();
+    if (!mcr_par_any(sig))
+        return MCR_OK;
+    err->msg[0] = '\0';
+    return sig == SIGINT ? MCR_EINTR : sig == SIGTERM ? MCR_ETERM : MCR_ERUNTIME;
+}
+
+/* ---- scalar outputs -------------------------------------------------------------- */
 
 static mcr_status_t scalar_outputs(const mcr_sim_t *sim, mcr_results_t *res, int threads,
                                    mcr_err_t *err)
 {
-    size_t n = (size_t)sim->count;
-    int S = res->S, jobs = MCR_NOUT * S, nomem = 0;
-#pragma omp parallel num_threads(threads) reduction(| : nomem)
-    {
-        double *sorted = malloc(n * sizeof *sorted), *tmp = malloc(n * sizeof *tmp);
-        nomem = !sorted || !tmp;
-#pragma omp for schedule(dynamic, 1)
-        for (int j = 0; j < jobs; j++)
-            if (!nomem)
-                output_stats(sim, res, j / S, j % S, sorted, tmp);
-        free(sorted);
-        free(tmp);
+    size_t n = (size_t)sim->count, S = (size_t)res->S, P = (size_t)res->P;
+    size_t jobs = MCR_NOUT * S, B = batch_size(threads, jobs, 8, res->N);
+    const double **x = malloc(B * sizeof *x);
+    mcr_pstats_summary_t *sum = malloc(B * sizeof *sum);
+    mcr_pstats_work_t work = {{0}, {0}};
+    if (!x || !sum)
+        mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory sorting outputs");
+    mcr_status_t st = mcr_par_all_ok(x && sum, err);
+    for (size_t j0 = 0; st == MCR_OK && j0 < jobs; j0 += B) {
+        size_t nb = jobs - j0 < B ? jobs - j0 : B;
+        for (size_t i = 0; i < nb; i++) {
+            size_t k = (j0 + i) / S, s = (j0 + i) % S;
+            mcr_output_stats_t *o = &res->out[k];
+            x[i] = sim->out + (k * S + s) * n;
+            sum[i].value = o->value + s * P;
+            sum[i].ci_low = o->ci_low + s * P;
+            sum[i].ci_high = o->ci_high + s * P;
+        }
+        st = mcr_pstats_summaries(x, n, nb, res->N, res->percentile, res->P, threads, &work,
+                                  sum, err);
+        for (size_t i = 0; st == MCR_OK && i < nb; i++) {
+            size_t k = (j0 + i) / S, s = (j0 + i) % S;
+            mcr_output_stats_t *o = &res->out[k];
+            const mcr_moments_t *mo = &sum[i].m;
+            o->mean[s] = mo->mean, o->sd[s] = mo->sd, o->min[s] = mo->min, o->max[s] = mo->max;
+            o->sem[s] = mo->sem, o->cvar95[s] = mo->cvar95, o->cvar99[s] = mo->cvar99;
+        }
+        if (st == MCR_OK)
+            st = stop_check(err);
     }
-    if (nomem)
-        return mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory sorting outputs");
-    return MCR_OK;
+    mcr_pstats_work_free(&work);
+    free(x);
+    free(sum);
+    return st;
 }
 
 /* ---- sensitivity ------------------------------------------------------------------ */
+
+/* Ranks of `count` arrays src[j * n ..] into dst[j * n ..], in batches. */
+static mcr_status_t rank_arrays(const double *src, double *dst, size_t count, size_t n,
+                                int64_t N, int threads, mcr_pstats_work_t *work, mcr_err_t *err)
+{
+    size_t B = batch_size(threads, count, 48, N);
+    const double **x = malloc(B * sizeof *x);
+    double **r = malloc(B * sizeof *r);
+    if (!x || !r)
+        mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking trials");
+    mcr_status_t st = mcr_par_all_ok(x && r, err);
+    for (size_t j0 = 0; st == MCR_OK && j0 < count; j0 += B) {
+        size_t nb = count - j0 < B ? count - j0 : B;
+        for (size_t i = 0; i < nb; i++) {
+            x[i] = src + (j0 + i) * n;
+            r[i] = dst + (j0 + i) * n;
+        }
+        st = mcr_pstats_ranks(x, n, nb, N, threads, work, r, err);
+        if (st == MCR_OK)
+            st = stop_check(err);
+    }
+    free(x);
+    free(r);
+    return st;
+}
 
 static mcr_status_t sensitivity(const mcr_sim_t *sim, mcr_results_t *res, int threads,
                                 mcr_err_t *err)
 {
     size_t n = (size_t)sim->count, S = (size_t)res->S, D = (size_t)res->D;
-    double *cost_rank = malloc(S * n * sizeof *cost_rank);
-    if (!cost_rank)
-        return mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking cost_npv");
-    int nomem = 0;
-#pragma omp parallel num_threads(threads) reduction(| : nomem)
-    {
-        void *scratch = malloc(mcr_rank_scratch_bytes(n));
-        double *rank = malloc(n * sizeof *rank);
-        nomem = !scratch || !rank;
-#pragma omp for schedule(dynamic, 1)
-        for (size_t s = 0; s < S; s++)
-            if (!nomem)
-                mcr_average_ranks(sim->out + ((size_t)MCR_OUT_COST_NPV * S + s) * n, n,
-                                  cost_rank + s * n, scratch);
-        /* the implicit barrier of `omp for` makes every cost rank visible */
-#pragma omp for schedule(dynamic, 1)
-        for (size_t d = 0; d < D; d++) {
-            if (nomem)
-                continue;
-            mcr_average_ranks(sim->driver + d * n, n, rank, scratch);
-            for (size_t s = 0; s < S; s++)
-                res->spearman[s * D + d] = mcr_spearman_ranks(cost_rank + s * n, rank, n);
-        }
-        free(scratch);
-        free(rank);
+    size_t B = batch_size(threads, D, 48, res->N);
+    double *cost_rank = malloc((S * n + 1) * sizeof *cost_rank);
+    double *drank = malloc((B * n + 1) * sizeof *drank);
+    double *rho = malloc(S * B * sizeof *rho);
+    const double **ca = malloc(S * sizeof *ca), **da = malloc(B * sizeof *da);
+    mcr_pstats_work_t work = {{0}, {0}};
+    int good = cost_rank && drank && rho && ca && da;
+    if (!good)
+        mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking cost_npv");
+    mcr_status_t st = mcr_par_all_ok(good, err);
+    if (st == MCR_OK)
+        st = rank_arrays(sim->out + (size_t)MCR_OUT_COST_NPV * S * n, cost_rank, S, n, res->N,
+                         threads, &work, err);
+    for (size_t s = 0; st == MCR_OK && s < S; s++)
+        ca[s] = cost_rank + s * n;
+    for (size_t d0 = 0; st == MCR_OK && d0 < D; d0 += B) {
+        size_t nb = D - d0 < B ? D - d0 : B;
+        st = rank_arrays(sim->driver + d0 * n, drank, nb, n, res->N, threads, &work, err);
+        for (size_t i = 0; i < nb; i++)
+            da[i] = drank + i * n;
+        if (st == MCR_OK)
+            st = mcr_pstats_spearman(ca, S, da, nb, n, res->N, threads, rho, err);
+        for (size_t s = 0; st == MCR_OK && s < S; s++)
+            for (size_t i = 0; i < nb; i++)
+                res->spearman[s * D + d0 + i] = rho[s * nb + i];
     }
+    mcr_pstats_work_free(&work);
     free(cost_rank);
-    if (nomem)
-        return mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory ranking drivers");
-    return MCR_OK;
+    free(drank);
+    free(rho);
+    free(ca);
+    free(da);
+    return st;
 }
 
 /* ---- paths and factors ------------------------------------------------------------- */
@@ -155,14 +232,14 @@ static mcr_status_t sensitivity(const mcr_sim_t *sim, mcr_results_t *res, int th
 static void series_cell(const mcr_sim_t *sim, const mcr_results_t *res, size_t cell,
                         double *value, size_t vstride, double *mean, double *sd, double *q)
 {
-    double n = (double)sim->count;
+    double n = (double)res->N;
     double A = mcr_xsum_value(&sim->sum1[cell]), B = mcr_xsum_value(&sim->sum2[cell]);
     size_t P = (size_t)res->P;
     mcr_sketch_quantiles(sim->sketch, cell, res->percentile, P, q);
     for (size_t p = 0; p < P; p++)
         value[p * vstride] = q[p];
     *mean = sim->shift[cell] + A / n;
-    double var = sim->count > 1 ? (B - A * (A / n)) / (n - 1.0) : 0.0;
+    double var = res->N > 1 ? (B - A * (A / n)) / (n - 1.0) : 0.0;
     /* an overflowed sum of squares stays NaN/inf, so the run reports it
      * (first_nonfinite) rather than writing a silent 0 */
     *sd = isnan(var) || isinf(var) ? var : var > 0 ? sqrt(var) : 0.0;
@@ -170,6 +247,7 @@ static void series_cell(const mcr_sim_t *sim, const mcr_results_t *res, size_t c
         *sd = 0.0;
 }
 
+/* Rank 0 reads every cell off the merged sketches and sums. */
 static mcr_status_t series(const mcr_sim_t *sim, mcr_results_t *res, mcr_err_t *err)
 {
     const mcr_model_t *m = sim->model;
@@ -198,11 +276,28 @@ static mcr_status_t series(const mcr_sim_t *sim, mcr_results_t *res, mcr_err_t *
     return MCR_OK;
 }
 
-/* ---- counts ------------------------------------------------------------------------ */
+/* ---- ranks merged, counts ----------------------------------------------------------- */
+
+/* Every rank's sketches into rank 0's; every rank's sums and counts into
+ * every rank's (all exact). */
+static mcr_status_t merge_ranks(const mcr_sim_t *sim, const mcr_results_t *res, mcr_err_t *err)
+{
+    size_t S = (size_t)res->S;
+    mcr_status_t st = mcr_par_gather_sketch(sim->sketch, err);
+    if ((st = mcr_par_all_ok(st == MCR_OK, err)) != MCR_OK)
+        return st;
+    mcr_par_sum_xsum(sim->sum1, sim->ncells);
+    mcr_par_sum_xsum(sim->sum2, sim->ncells);
+    mcr_par_sum_xsum(sim->breakdown, S * MCR_NCOMP);
+    mcr_par_sum_u64(sim->regime, (size_t)res->K * (size_t)res->H);
+    mcr_par_sum_u64(sim->best, S);
+    mcr_par_sum_u64(sim->cheaper, S * S);
+    return MCR_OK;
+}
 
 static void shares(const mcr_sim_t *sim, mcr_results_t *res)
 {
-    double n = (double)sim->count;
+    double n = (double)res->N;
     size_t S = (size_t)res->S;
     for (size_t c = 0; c < (size_t)res->K * (size_t)res->H; c++)
         res->regime_share[c] = (double)sim->regime[c] / n;
@@ -261,23 +356,34 @@ mcr_status_t mcr_reduce(const mcr_sim_t *sim, const mcr_scenario_t *sc, int thre
     const mcr_model_t *m = &sc->model;
     mcr_status_t st = mcr_results_alloc(res, m->nstrategies, sc->npercentiles, m->horizon,
                                         m->nregions, m->nregimes, m->ndrivers, err);
-    if (st != MCR_OK)
+    if (st == MCR_OK)
+        st = mcr_reduce_names(sc, res, err);
+    if ((st = mcr_par_all_ok(st == MCR_OK, err)) != MCR_OK) {
+        mcr_results_free(res);
         return st;
-    res->N = sim->count;
-    if ((st = mcr_reduce_names(sc, res, err)) != MCR_OK
-        || (st = scalar_outputs(sim, res, threads, err)) != MCR_OK
+    }
+    res->N = sc->trials;
+    if (threads < 1)
+        threads = 1;
+    if ((st = scalar_outputs(sim, res, threads, err)) != MCR_OK
         || (st = sensitivity(sim, res, threads, err)) != MCR_OK
-        || (st = series(sim, res, err)) != MCR_OK) {
+        || (st = merge_ranks(sim, res, err)) != MCR_OK) {
         mcr_results_free(res);
-        return st;
+        return mcr_par_agree(st, err);
     }
-    shares(sim, res);
-    const char *bad = first_nonfinite(res);
-    if (bad) {
+    const char *bad = NULL;
+    if (mcr_par_rank() == 0) {
+        st = series(sim, res, err);
+        shares(sim, res);
+        if (st == MCR_OK)
+            bad = first_nonfinite(res);
+    }
+    if (bad)
+        st = mcr_fail(err, MCR_ERUNTIME,
+                      "mcrisk: error: %s: a statistic is not finite (the values overflow double "
+                      "precision; check the scenario's magnitudes)", bad);
+    st = mcr_par_agree(st, err);
+    if (st != MCR_OK)
         mcr_results_free(res);
-        return mcr_fail(err, MCR_ERUNTIME,
-                        "mcrisk: error: %s: a statistic is not finite (the values overflow double "
-                        "precision; check the scenario's magnitudes)", bad);
-    }
-    return MCR_OK;
+    return st;
 }

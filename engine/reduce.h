@@ -6,7 +6,8 @@
  * sketch percentiles and exact means/sds of every path and factor, the
  * comparison and the Spearman sensitivities. The work on the per-trial
  * arrays (sorting, ranking) runs in parallel over arrays on `threads`
- * threads; each array's result does not depend on which thread did it.
+ * threads and, under MPI, over the ranks that hold them (engine/pstats.h);
+ * each figure is the same whichever thread or rank did the work.
  */
 #ifndef MCR_REDUCE_H
 #define MCR_REDUCE_H
@@ -16,11 +17,16 @@
 #include "kernels/status.h"
 #include "results/results.h"
 
-/* Fill res (allocated here; free with mcr_results_free) from sim, which must
- * hold every trial of the run (sim->first == 0, sim->count == trials). The
- * per-trial arrays of sim are left as they were. MCR_ERUNTIME when out of
- * memory or when a statistic is not finite (e.g. a sum of squares that
- * overflowed), naming the dataset. */
+/* Fill res (allocated here; free with mcr_results_free) from sim, which
+ * holds this rank's trials (mcr_par_share; all of them without MPI).
+ * Collective: every rank calls it, and every rank gets the same status.
+ * On success rank 0's res is complete; other ranks' hold the scalar
+ * outputs and the sensitivity only. The per-trial arrays of sim are left as they were; its sums and
+ * counts become the totals over all ranks, and rank 0's sketches the merge
+ * of every rank's (so call this once per simulation). MCR_ERUNTIME when out
+ * of memory or when a statistic is not finite (e.g. a sum of squares that
+ * overflowed), naming the dataset; MCR_EINTR / MCR_ETERM when a signal
+ * stopped it between batches. */
 mcr_status_t mcr_reduce(const mcr_sim_t *sim, const mcr_scenario_t *sc, int threads,
                         mcr_results_t *res, mcr_err_t *err);
 

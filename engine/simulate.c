@@ -11,6 +11,13 @@
  * Stopping: a signal, a non-finite result or a failed allocation sets a
  * shared flag; every thread checks it before each block (a few ms of work),
  * so the run winds down within one block per thread.
+ *
+ * Ranks: the master thread polls the watch of engine/par.h after each of
+ * its blocks (and, once out of blocks, until every rank is done): the
+ * rounds carry every rank's stop flag to all and the trials done to rank
+ * 0's progress display. Every rank leaves the watch in the same round, then
+ * the ranks agree on the outcome (lowest non-finite trial, lack of memory,
+ * signal) with one reduction, so all return the same status.
  */
 #include "engine/simulate.h"
 
@@ -20,7 +27,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "engine/par.h"
 #include "engine/signals.h"
 #include "kernels/rng.h"
 #include "kernels/trial.h"
@@ -317,6 +326,24 @@ static mcr_status_t merge_worker(mcr_sim_t *sim, const worker_t *w, mcr_err_t *e
     return MCR_OK;
 }
 
+/* The master thread's turn at the watch: its rank's stop flag, whether
+ * all its threads are out of blocks, and trials done go in; a stop on any
+ * rank comes back, and the run's progress goes to the display. Returns 1
+ * when every rank has finished (the watch is over). */
+static int watch_turn(atomic_int *stop, atomic_int *out_of_blocks, int threads,
+                      atomic_llong *done, mcr_progress_t *progress)
+{
+    mcr_par_watch_t g;
+    int finished = atomic_load(out_of_blocks) == threads;
+    if (!mcr_par_watch_poll(atomic_load(stop), finished, (int64_t)atomic_load(done), &g))
+        return 0;
+    if (g.stop)
+        atomic_store(stop, 1);
+    if (progress)
+        mcr_progress_update(progress, g.done);
+    return g.finished;
+}
+
 mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
                          mcr_err_t *err)
 {
@@ -327,19 +354,29 @@ mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
     sim->threads = threads;
 
     worker_t *ws = calloc((size_t)threads, sizeof *ws);
-    if (!ws)
-        return mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory starting %d threads", threads);
-    for (int t = 0; t < threads; t++)
+    int good = ws != NULL;
+    for (int t = 0; good && t < threads; t++)
         if (worker_alloc(&ws[t], m, ncells) != 0) {
             for (int u = 0; u < t; u++)
                 worker_free(&ws[u]);
             free(ws);
-            return mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory starting %d threads", threads);
+            ws = NULL;
+            good = 0;
         }
+    if (!good)
+        mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory starting %d threads", threads);
+    mcr_status_t status = mcr_par_all_ok(good, err);
+    if (status != MCR_OK) {
+        if (ws)
+            for (int t = 0; t < threads; t++)
+                worker_free(&ws[t]);
+        free(ws);
+        return status;
+    }
 
+    /* every rank computes trial 0 for the shifts; it fails on all or none */
     mcr_stream_base_t base;
     mcr_stream_base(&base, sim->seed);
-    mcr_status_t status = MCR_OK;
     if (!compute_shift(sim, &ws[0], &base)) {
         sim->bad_trial = 0;
         status = MCR_ERUNTIME;
@@ -347,14 +384,17 @@ mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
 
     int64_t first = sim->first, end = sim->first + sim->count;
     int64_t b0 = first / MCR_BLOCK, b1 = (end + MCR_BLOCK - 1) / MCR_BLOCK;
-    atomic_int stop = status != MCR_OK;
+    atomic_int stop = status != MCR_OK, out_of_blocks = 0;
     atomic_llong done = 0;
 
-    if (status == MCR_OK && sim->count > 0) {
+    /* a rank with no block still takes its turns at the watch */
+    if (status == MCR_OK) {
+        mcr_par_watch_begin();
 #pragma omp parallel num_threads(threads)
         {
-            worker_t *w = &ws[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, 1)
+            int me = omp_get_thread_num();
+            worker_t *w = &ws[me];
+#pragma omp for schedule(dynamic, 1) nowait
             for (int64_t b = b0; b < b1; b++) {
                 if (atomic_load_explicit(&stop, memory_order_relaxed))
                     continue;
@@ -387,14 +427,20 @@ mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
                 if (w->nomem)
                     atomic_store(&stop, 1);
                 flush_block(w, ncells, nb);
-                long long d = atomic_fetch_add(&done, hi - lo) + (hi - lo);
-                if (progress && omp_get_thread_num() == 0)
-                    mcr_progress_update(progress, d);
+                atomic_fetch_add(&done, hi - lo);
+                if (me == 0)
+                    watch_turn(&stop, &out_of_blocks, threads, &done, progress);
+            }
+            atomic_fetch_add(&out_of_blocks, 1);
+            if (me == 0) {
+                struct timespec nap = {0, 200000};     /* 0.2 ms */
+                while (!watch_turn(&stop, &out_of_blocks, threads, &done, progress))
+                    nanosleep(&nap, NULL);
             }
         }
     }
-    sim->done = (int64_t)atomic_load(&done);
 
+    /* this rank's outcome, then the run's: every rank agrees */
     int nomem = 0;
     for (int t = 0; t < threads; t++) {
         flush_stage(&ws[t]);
@@ -402,20 +448,30 @@ mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
         if (ws[t].bad_trial >= 0 && (sim->bad_trial < 0 || ws[t].bad_trial < sim->bad_trial))
             sim->bad_trial = ws[t].bad_trial;
     }
-    sim->signal = mcr_signal_caught();
+    int64_t v[3] = {sim->bad_trial >= 0 ? -sim->bad_trial : INT64_MIN, nomem,
+                    mcr_signal_caught()};
+    int64_t total = (int64_t)atomic_load(&done);
+    mcr_par_max_i64(v, 3);
+    mcr_par_sum_i64(&total, 1);
+    sim->bad_trial = v[0] == INT64_MIN ? -1 : -v[0];
+    sim->signal = (int)v[2];
+    sim->done = total;
     if (sim->bad_trial >= 0)
         status = mcr_fail(err, MCR_ERUNTIME,
                           "mcrisk: error: trial %lld produced a non-finite result "
                           "(reproduce with --seed %llu -n %lld)",
                           (long long)sim->bad_trial, (unsigned long long)sim->seed,
                           (long long)sim->bad_trial + 1);
-    else if (nomem)
+    else if (v[1])
         status = mcr_fail(err, MCR_ERUNTIME, "mcrisk: error: out of memory in the quantile sketches");
     else if (sim->signal)
         status = sim->signal == SIGINT ? MCR_EINTR : MCR_ETERM;
 
-    for (int t = 0; status == MCR_OK && t < threads; t++)
-        status = merge_worker(sim, &ws[t], err);
+    if (status == MCR_OK) {
+        for (int t = 0; status == MCR_OK && t < threads; t++)
+            status = merge_worker(sim, &ws[t], err);
+        status = mcr_par_agree(status, err);
+    }
     for (int t = 0; t < threads; t++)
         worker_free(&ws[t]);
     free(ws);

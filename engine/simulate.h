@@ -10,6 +10,8 @@
  * which worker added which block, or in what order. Counts are integers and
  * quantile sketches merge by adding integer counts. Hence every number a run
  * reports is bit-identical for any number of threads or ranks (SPEC 2.7).
+ * Under MPI each rank simulates a contiguous range of whole blocks
+ * (mcr_par_share in engine/par.h) and engine/reduce.c merges the ranks.
  *
  * Per-month path and factor sums are shifted by the value of the same cell in
  * trial 0 (which every worker can compute for itself): sums of x - c and
@@ -71,9 +73,9 @@ typedef struct {
     uint64_t     *best;     /* [S] trials where s is cheapest */
     uint64_t     *cheaper;  /* [S*S] trials where cost_npv[s] < cost_npv[v] */
 
-    int64_t  done;          /* trials completed */
-    int64_t  bad_trial;     /* lowest trial with a non-finite result, or -1 */
-    int      signal;        /* signal that stopped the run, or 0 */
+    int64_t  done;          /* trials completed, over all ranks */
+    int64_t  bad_trial;     /* lowest trial of the run with a non-finite result, or -1 */
+    int      signal;        /* signal that stopped the run (on any rank), or 0 */
 } mcr_sim_t;
 
 /* Allocate *sim for trials [first, first + count) of model m. */
@@ -81,10 +83,15 @@ mcr_status_t mcr_sim_alloc(mcr_sim_t *sim, const mcr_model_t *m, uint64_t seed,
                            int64_t first, int64_t count, mcr_err_t *err);
 void         mcr_sim_free(mcr_sim_t *sim);
 
-/* Run every trial on `threads` threads, reporting to progress (may be NULL).
- * MCR_OK; MCR_ERUNTIME on a non-finite result (message names the trial and
- * seed) or allocation failure; MCR_EINTR / MCR_ETERM when a signal stopped
- * it (sim->done says how far it got). */
+/* Run every trial of sim on `threads` threads, reporting to progress (may
+ * be NULL) the trials done over all ranks. Collective under MPI: the
+ * master thread of every rank polls a watch between blocks (par.h), so a
+ * stop on any rank -- a signal, a non-finite result, a failed allocation --
+ * stops every rank within a block or two, and every rank returns the same
+ * status and message. MCR_OK; MCR_ERUNTIME on a non-finite result (the
+ * message names the lowest such trial seen and the seed) or allocation
+ * failure; MCR_EINTR / MCR_ETERM when a signal stopped it (sim->done says
+ * how far the whole run got). */
 mcr_status_t mcr_sim_run(mcr_sim_t *sim, int threads, mcr_progress_t *progress,
                          mcr_err_t *err);
 

@@ -33,6 +33,9 @@
  *
  * --save-samples datasets are chunked by rows of about 1 MiB; only the
  * whole-month output is compressed: docs/hdf5.md gives the measurement.
+ * The samples come either whole (res->samples) or, under MPI, piece by
+ * piece from a callback (mcr_h5_write_pieces): each piece is a run of whole
+ * chunks of one row, written as a hyperslab, so memory holds one piece.
  *
  * Errors: HDF5's own stack printing is switched off (h5common.h); the first
  * failing HDF5 call becomes "SHOWN: error: what (reason)". Every handle is
@@ -128,7 +131,15 @@ typedef struct {
     hid_t str;              /* variable-length UTF-8 string type */
     hid_t gcpl;             /* group creation: link creation order tracked */
     hid_t axis[NAX];        /* open axis datasets, -1 when not made */
+    mcr_h5_samples_fn fill; /* where samples come from when res->samples is NULL */
+    void *fill_ctx;
 } writer_t;
+
+/* Whether the file gets /trial and /samples. */
+static int has_samples(const writer_t *w)
+{
+    return w->res->samples || w->fill;
+}
 
 static hsize_t axis_len(const writer_t *w, int ax)
 {
@@ -478,7 +489,7 @@ static mcr_status_t put_axes(writer_t *w)
         st = put_name_axis(w, AX_DRIVER, (const char *const *)r->driver);
     if (!st)
         st = put_name_axis(w, AX_COMPONENT, components);
-    if (!st && r->samples)
+    if (!st && has_samples(w))
         st = put_index_axis(w, AX_TRIAL, NULL);
     return st;
 }
@@ -697,6 +708,37 @@ static mcr_status_t put_summaries(writer_t *w)
     return close_group(w, g, "/sensitivity", st);
 }
 
+/* Row by row, piece by piece: the samples of output k from the writer's
+ * callback into dataset ds, each piece (at most MCR_H5_PIECE trials, a
+ * multiple of SAMPLE_CHUNK) a hyperslab of whole chunks. buf holds a piece. */
+static mcr_status_t put_sample_pieces(writer_t *w, hid_t ds, int k, const char *where,
+                                      double *buf)
+{
+    const mcr_results_t *r = w->res;
+    mcr_status_t st = MCR_OK;
+    hid_t fspace = H5Dget_space(ds);
+    if (fspace < 0)
+        return h5fail(w, "writing %s failed", where);
+    for (int s = 0; !st && s < r->S; s++)
+        for (int64_t first = 0; !st && first < r->N; first += MCR_H5_PIECE) {
+            int64_t n = r->N - first < MCR_H5_PIECE ? r->N - first : MCR_H5_PIECE;
+            hsize_t start[2] = {(hsize_t)s, (hsize_t)first}, count[2] = {1, (hsize_t)n};
+            hsize_t len = (hsize_t)n;
+            st = w->fill(w->fill_ctx, k, s, first, n, buf, w->err);
+            if (st)
+                break;
+            hid_t mspace = H5Screate_simple(1, &len, NULL);
+            if (mspace < 0
+                || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0
+                || H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf) < 0)
+                st = h5fail(w, "writing %s failed", where);
+            if (mspace >= 0)
+                H5Sclose(mspace);
+        }
+    H5Sclose(fspace);
+    return st;
+}
+
 /* /samples/<output> [S,N], chunked by rows of SAMPLE_CHUNK trials. Whole
  * months (months_to_90pct) go through shuffle + deflate level 1, which
  * stores them in about an eighth of the space; the continuous outputs are
@@ -710,6 +752,12 @@ static mcr_status_t put_samples(writer_t *w)
     hsize_t dims[2] = {(hsize_t)r->S, (hsize_t)r->N};
     hsize_t chunk[2] = {1, dims[1] < SAMPLE_CHUNK ? dims[1] : SAMPLE_CHUNK};
     hid_t g = -1, plain = -1, packed = -1, space = -1;
+    double *piece = NULL;
+    if (!r->samples) {
+        int64_t n = r->N < MCR_H5_PIECE ? r->N : MCR_H5_PIECE;
+        if (!(piece = malloc((size_t)n * sizeof *piece)))
+            return fail_because(w, "writing /samples failed", "out of memory");
+    }
     mcr_status_t st = make_group(w, w->file, "/samples", &g);
     if (!st)
         st = link_axes(w, g, "/samples", 2, sn);
@@ -727,14 +775,18 @@ static mcr_status_t put_samples(writer_t *w)
         const mcr_name_t *nm = &mcr_output_names[k];
         char where[96];
         snprintf(where, sizeof where, "/samples/%s", nm->name);
-        const double *data = r->samples + (size_t)k * dims[0] * dims[1];
         hid_t dcpl = k == MCR_OUT_MONTHS_TO_90PCT ? packed : plain;
         hid_t ds = H5Dcreate2(g, nm->name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
                               H5P_DEFAULT);
         if (ds < 0)
             st = h5fail(w, "creating %s failed", where);
-        else if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-            st = h5fail(w, "writing %s failed", where);
+        else if (r->samples) {
+            const double *data = r->samples + (size_t)k * dims[0] * dims[1];
+            if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+                st = h5fail(w, "writing %s failed", where);
+        } else {
+            st = put_sample_pieces(w, ds, k, where, piece);
+        }
         for (int i = 0; !st && i < 2; i++)
             if (H5DSattach_scale(ds, w->axis[sn[i]], (unsigned)i) < 0)
                 st = h5fail(w, "attaching scale %s to %s failed", axis_name[sn[i]], where);
@@ -749,20 +801,22 @@ static mcr_status_t put_samples(writer_t *w)
         H5Pclose(plain);
     if (space >= 0)
         H5Sclose(space);
+    free(piece);
     return close_group(w, g, "/samples", st);
 }
 
 /* ---- API ---------------------------------------------------------------------- */
 
-mcr_status_t mcr_h5_write(const char *path, const char *shown,
-                          const mcr_results_t *res, mcr_err_t *err)
+/* The whole file; samples from res->samples, or from fill when given. */
+static mcr_status_t write_file(const char *path, const char *shown, const mcr_results_t *res,
+                               mcr_h5_samples_fn fill, void *ctx, mcr_err_t *err)
 {
     writer_t w = {.res = res, .path = path, .shown = shown ? shown : path, .err = err,
-                  .file = -1, .str = -1, .gcpl = -1};
+                  .file = -1, .str = -1, .gcpl = -1, .fill = fill, .fill_ctx = ctx};
     for (int a = 0; a < NAX; a++)
         w.axis[a] = -1;
     if (res->S < 1 || res->P < 1 || res->H < 1 || res->R < 1 || res->K < 1 || res->D < 1
-        || (res->samples && res->N < 1))
+        || (has_samples(&w) && res->N < 1))
         return fail_because(&w, "nothing written", "results with an empty axis");
 
     mcr_h5_quiet();
@@ -795,8 +849,23 @@ mcr_status_t mcr_h5_write(const char *path, const char *shown,
         st = put_factors(&w);
     if (!st)
         st = put_summaries(&w);
-    if (!st && res->samples)
+    if (!st && has_samples(&w))
         st = put_samples(&w);
     st = writer_close(&w, st);
     return st;
+}
+
+mcr_status_t mcr_h5_write(const char *path, const char *shown,
+                          const mcr_results_t *res, mcr_err_t *err)
+{
+    return write_file(path, shown, res, NULL, NULL, err);
+}
+
+mcr_status_t mcr_h5_write_pieces(const char *path, const char *shown, const mcr_results_t *res,
+                                 mcr_h5_samples_fn fill, void *ctx, mcr_err_t *err)
+{
+    if (res->samples || !fill)
+        return mcr_fail(err, MCR_ERUNTIME, "%s: error: nothing written (samples given twice or "
+                        "not at all)", shown ? shown : path);
+    return write_file(path, shown, res, fill, ctx, err);
 }

@@ -21,4 +21,21 @@
 mcr_status_t mcr_h5_write(const char *path, const char *shown,
                           const mcr_results_t *res, mcr_err_t *err);
 
+/* Where /samples come from when they are not in res->samples: fill buf
+ * with trials [first, first + n) of output k, strategy s (the values of
+ * samples[(k*S + s)*N + first ..] in res->samples' layout). Returns MCR_OK,
+ * or a status with a message in err, which the writer then returns as is.
+ * Under MPI, rank 0 fetches the pieces from the ranks that hold them. */
+typedef mcr_status_t (*mcr_h5_samples_fn)(void *ctx, int k, int s, int64_t first, int64_t n,
+                                          double *buf, mcr_err_t *err);
+
+/* Pieces are at most this many trials (64 MiB of doubles), whole chunks of
+ * /samples; the writer holds one piece at a time. */
+#define MCR_H5_PIECE ((int64_t)1 << 23)
+
+/* mcr_h5_write, with /samples (res->samples must be NULL) written piece by
+ * piece as fill provides them, in order: k, then s, then first. */
+mcr_status_t mcr_h5_write_pieces(const char *path, const char *shown, const mcr_results_t *res,
+                                 mcr_h5_samples_fn fill, void *ctx, mcr_err_t *err);
+
 #endif /* MCR_H5WRITE_H */
