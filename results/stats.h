@@ -36,22 +36,6 @@ typedef struct {
     double mean, sd, min, max, sem, cvar95, cvar99;
 } mcr_moments_t;
 
-/* Rearrange x[0..n) (finite values) so that x[k] holds the k-th smallest
- * value for every k in want[0..m) (ascending; repeats allowed), with no
- * larger value before it and no smaller one after it -- numpy.partition with
- * several kth, in the order of mcr_sort_doubles (-0.0 before +0.0). Expected
- * O(n log m): quickselect with three-way partitions (so ties cost nothing),
- * heapsort below a depth limit. */
-void mcr_select_doubles(double *x, size_t n, const size_t *want, size_t m);
-
-/* Every statistic of SPEC 2.7 for one scalar output, from unsorted x[0..n)
- * (n >= 1), which is rearranged: percentiles value[0..np) and their CI ends
- * ci_low/ci_high, and the moments -- exactly what sorting x and calling
- * mcr_percentile_sorted, mcr_percentile_ci_index and mcr_moments_sorted
- * gives, by selecting only the order statistics they read. */
-void mcr_output_statistics(double *x, size_t n, const double *pct, size_t np,
-                           double *value, double *ci_low, double *ci_high, mcr_moments_t *m);
-
 /* Moments of sorted x[0..n), n >= 1: exact-sum mean, two-pass sd (ddof 1),
  * sem = sd/sqrt(n), sd = sem = 0 when n == 1, CVaR = mean of the largest k. */
 void mcr_moments_sorted(const double *x, size_t n, mcr_moments_t *m);

@@ -116,72 +116,6 @@ static void test_sort_against_qsort(void **state)
     }
 }
 
-/* ---- selection ------------------------------------------------------------------- */
-
-/* mcr_output_statistics (selection) gives bit for bit what sorting gives, on
- * data of every kind: continuous, heavy ties, signed zeros, constant, any bit
- * pattern, sizes from 1 to beyond the small-array cut-off, with levels at 0,
- * 100, odd fractions and the default set. And mcr_select_doubles puts every
- * requested order statistic in place with the partition property. */
-static void test_selection_equals_sorting(void **state)
-{
-    (void)state;
-    enum { N = 30011 };
-    static double x[N], sorted[N], tmp[N], work[N];
-    static const double pct[] = {0, 0.1, 1, 5, 10, 25, 33.3, 50, 75, 90, 95, 99, 99.9, 100};
-    enum { P = sizeof pct / sizeof pct[0] };
-    rng_state = 0x0123456789abcdefull;
-    for (int kind = 0; kind < 5; kind++) {
-        for (size_t n = 1; n <= N; n = n * 3 + 1) {
-            for (size_t i = 0; i < n; i++) {
-                uint64_t r = next_u64();
-                double v;
-                switch (kind) {
-                case 0: v = exp(3.0 * ((double)(r >> 11) * 0x1p-53 - 0.5)); break;
-                case 1: v = (double)(r % 5); break;                       /* heavy ties */
-                case 2: v = (r & 1) ? 0.0 : -0.0; break;                  /* signed zeros */
-                case 3: v = 7.0; break;                                   /* constant */
-                default: {
-                    uint64_t u = r;
-                    if (((u >> 52) & 0x7ff) == 0x7ff)
-                        u ^= 1ull << 62;
-                    memcpy(&v, &u, sizeof v);
-                }
-                }
-                x[i] = sorted[i] = work[i] = v;
-            }
-            mcr_sort_doubles(sorted, n, tmp);
-            double want_v[P], want_lo[P], want_hi[P], got_v[P], got_lo[P], got_hi[P];
-            for (size_t p = 0; p < P; p++) {
-                size_t lo, hi;
-                want_v[p] = mcr_percentile_sorted(sorted, n, pct[p]);
-                mcr_percentile_ci_index(n, pct[p], &lo, &hi);
-                want_lo[p] = sorted[lo];
-                want_hi[p] = sorted[hi];
-            }
-            mcr_moments_t want_m, got_m;
-            mcr_moments_sorted(sorted, n, &want_m);
-            mcr_output_statistics(work, n, pct, P, got_v, got_lo, got_hi, &got_m);
-            assert_memory_equal(got_v, want_v, sizeof got_v);
-            assert_memory_equal(got_lo, want_lo, sizeof got_lo);
-            assert_memory_equal(got_hi, want_hi, sizeof got_hi);
-            assert_memory_equal(&got_m, &want_m, sizeof got_m);
-
-            /* the partition property around three order statistics */
-            size_t want[3] = {0, n / 3, n - 1};
-            memcpy(work, x, n * sizeof *x);
-            mcr_select_doubles(work, n, want, 3);
-            for (int w = 0; w < 3; w++) {
-                size_t k = want[w];
-                assert_same_double(work[k], sorted[k]);
-                for (size_t i = 0; i < n; i++)
-                    assert_true(i < k ? cmp_total(&work[i], &work[k]) <= 0
-                                      : cmp_total(&work[i], &work[k]) >= 0);
-            }
-        }
-    }
-}
-
 /* ---- percentiles ------------------------------------------------------------------- */
 
 static void test_percentile_hand_cases(void **state)
@@ -451,7 +385,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sort_small_and_signed_zero),
         cmocka_unit_test(test_sort_against_qsort),
-        cmocka_unit_test(test_selection_equals_sorting),
         cmocka_unit_test(test_percentile_hand_cases),
         cmocka_unit_test(test_percentile_lerp_switch),
         cmocka_unit_test(test_percentile_signed_zero),
