@@ -10,7 +10,11 @@ Two sources of files:
   review the diff.
 - a real run of a small scenario, whose CSV and JSON must carry exactly the
   values h5py reads from the file (every number parses back to the same
-  double), and whose text must not change with the number of threads.
+  double), and whose text must not change with the number of threads. Its
+  text is also compared with tests/expected/summary_small.txt: a regression
+  check of the whole chain (model, statistics, file, formatting) that fails
+  whenever a number changes -- regenerate it the same way when a change of
+  the numbers is intended, and say why in the commit.
 Then the refusals: a failed write is exit 1; a text file, an empty file, an HDF5 file that mcrisk did
 not write and a schema_version 2 file each give exit 2 and one line
 "FILE: error: ...", from `summary` and from `plot` alike.
@@ -68,6 +72,16 @@ def test_fixture_summary_matches_the_expected_file(fixture_file, fmt, ext):
     p = run("summary", fixture_file, "--format", fmt, check=0)
     assert p.stderr == ""
     expected = os.path.join(EXPECTED, f"summary_fixture.{ext}")
+    if os.environ.get("MCRISK_REGEN_EXPECTED"):
+        with open(expected, "w") as f:
+            f.write(p.stdout)
+    with open(expected) as f:
+        assert p.stdout == f.read()
+
+
+def test_small_run_summary_matches_the_expected_file(small_run):
+    p = run("summary", small_run[0], check=0)
+    expected = os.path.join(EXPECTED, "summary_small.txt")
     if os.environ.get("MCRISK_REGEN_EXPECTED"):
         with open(expected, "w") as f:
             f.write(p.stdout)
