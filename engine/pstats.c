@@ -655,21 +655,8 @@ done:
 
 /* ---- Spearman ------------------------------------------------------------------------ */
 
-/* A signed 128-bit integer hi * 2^64 + lo, as in results/stats.c. */
-typedef struct {
-    uint64_t lo;
-    int64_t  hi;
-} i128_t;
-
-static void i128_add(i128_t *a, int64_t v)
-{
-    uint64_t lo = a->lo + (uint64_t)v;
-    a->hi += (int64_t)(lo < a->lo) - (int64_t)(v < 0);
-    a->lo = lo;
-}
-
 /* As three int64 limbs whose sum over ranks is exact: lo's two halves, hi. */
-static void i128_limbs(const i128_t *a, int64_t *l)
+static void i128_limbs(const mcr_i128_t *a, int64_t *l)
 {
     l[0] = (int64_t)(a->lo & 0xffffffffu);
     l[1] = (int64_t)(a->lo >> 32);
@@ -767,12 +754,12 @@ mcr_status_t mcr_pstats_spearman(const double *const *ra, size_t na, const doubl
         mcr_xsum_init(&s[2]);
         if (!bad[a] && !bad[na + b]) {
             int64_t c = N + 1;
-            i128_t ab = {0, 0}, aa = {0, 0}, bb = {0, 0};
+            mcr_i128_t ab = {0, 0}, aa = {0, 0}, bb = {0, 0};
             for (size_t i = 0; i < n; i++) {
                 int64_t da = (int64_t)(2.0 * x[i]) - c, db = (int64_t)(2.0 * y[i]) - c;
-                i128_add(&ab, da * db);
-                i128_add(&aa, da * da);
-                i128_add(&bb, db * db);
+                mcr_i128_add(&ab, da * db);
+                mcr_i128_add(&aa, da * da);
+                mcr_i128_add(&bb, db * db);
             }
             i128_limbs(&ab, limbs + 9 * j);
             i128_limbs(&aa, limbs + 9 * j + 3);

@@ -200,9 +200,11 @@ static void note_key(mcr_sketch_cell_t *c, uint64_t key)
     c->kmax = key > c->kmax ? key : c->kmax;
 }
 
-mcr_status_t mcr_sketch_add_slow(mcr_sketch_t *sk, size_t cell, double x)
+/* Add x to cell c whatever it is (zero, subnormal, a new octave), with
+ * pages of count_bytes-wide counters (8: a sketch, 2: a stage); *bytes
+ * counts the memory held. */
+static mcr_status_t add_any(mcr_sketch_cell_t *c, size_t *bytes, double x, size_t count_bytes)
 {
-    mcr_sketch_cell_t *c = &sk->cell[cell];
     uint64_t u = double_bits(x);
     uint64_t a = u & ~(1ull << 63);
     if (a == 0) {
@@ -211,14 +213,22 @@ mcr_status_t mcr_sketch_add_slow(mcr_sketch_t *sk, size_t cell, double x)
         uint32_t o;
         unsigned m;
         bucket_of(a, &o, &m);
-        uint64_t *page = ensure_page(sk, c, (unsigned)(u >> 63), o);
+        void *page = ensure_page_sized(bytes, c, (unsigned)(u >> 63), o, count_bytes);
         if (!page)
             return MCR_ERUNTIME;
-        page[m]++;
+        if (count_bytes == sizeof(uint64_t))
+            ((uint64_t *)page)[m]++;
+        else
+            ((uint16_t *)page)[m]++;
     }
     c->n++;
     note_key(c, u ^ (-(u >> 63) | (1ull << 63)));
     return MCR_OK;
+}
+
+mcr_status_t mcr_sketch_add_slow(mcr_sketch_t *sk, size_t cell, double x)
+{
+    return add_any(&sk->cell[cell], &sk->bytes, x, sizeof(uint64_t));
 }
 
 /* ---- merging -------------------------------------------------------------------- */
@@ -309,23 +319,7 @@ void mcr_sketch_stage_free(mcr_sketch_stage_t *st)
 
 mcr_status_t mcr_sketch_stage_add_slow(mcr_sketch_stage_t *st, size_t cell, double x)
 {
-    mcr_sketch_cell_t *c = &st->cell[cell];
-    uint64_t u = double_bits(x);
-    uint64_t a = u & ~(1ull << 63);
-    if (a == 0) {
-        c->zeros++;
-    } else {
-        uint32_t o;
-        unsigned m;
-        bucket_of(a, &o, &m);
-        uint16_t *page = ensure_page_sized(&st->bytes, c, (unsigned)(u >> 63), o, sizeof(uint16_t));
-        if (!page)
-            return MCR_ERUNTIME;
-        page[m]++;
-    }
-    c->n++;
-    note_key(c, u ^ (-(u >> 63) | (1ull << 63)));
-    return MCR_OK;
+    return add_any(&st->cell[cell], &st->bytes, x, sizeof(uint16_t));
 }
 
 mcr_status_t mcr_sketch_stage_flush(mcr_sketch_stage_t *st, mcr_sketch_t *dst)

@@ -281,30 +281,6 @@ void mcr_average_ranks(const double *x, size_t n, double *rank, void *scratch)
 
 /* ---- Spearman ------------------------------------------------------------------- */
 
-/* A signed 128-bit integer: hi * 2^64 + lo. */
-typedef struct {
-    uint64_t lo;
-    int64_t  hi;
-} i128_t;
-
-static void i128_add(i128_t *a, int64_t v)
-{
-    uint64_t lo = a->lo + (uint64_t)v;
-    a->hi += (int64_t)(lo < a->lo) - (int64_t)(v < 0);
-    a->lo = lo;
-}
-
-/* Correctly rounded, for |hi| < 2^53 (the sums here stay below 2^93). */
-static double i128_value(const i128_t *a)
-{
-    mcr_xsum_t acc;
-    mcr_xsum_init(&acc);
-    mcr_xsum_add(&acc, ldexp((double)a->hi, 64));
-    mcr_xsum_add(&acc, ldexp((double)(a->lo >> 32), 32));
-    mcr_xsum_add(&acc, (double)(a->lo & 0xffffffffu));
-    return mcr_xsum_value(&acc);
-}
-
 /* Whether r[0..n) are ranks the integer path handles: every 2 r[i] an
  * integer in [2, 2n], all summing to n(n+1). */
 static int half_integer_ranks(const double *r, size_t n)
@@ -336,14 +312,14 @@ double mcr_spearman_ranks(const double *ra, const double *rb, size_t n)
         return 0.0;
     if (half_integer_ranks(ra, n) && half_integer_ranks(rb, n)) {
         int64_t c = (int64_t)n + 1;
-        i128_t ab = {0, 0}, aa = {0, 0}, bb = {0, 0};
+        mcr_i128_t ab = {0, 0}, aa = {0, 0}, bb = {0, 0};
         for (size_t i = 0; i < n; i++) {
             int64_t da = (int64_t)(2.0 * ra[i]) - c, db = (int64_t)(2.0 * rb[i]) - c;
-            i128_add(&ab, da * db);
-            i128_add(&aa, da * da);
-            i128_add(&bb, db * db);
+            mcr_i128_add(&ab, da * db);
+            mcr_i128_add(&aa, da * da);
+            mcr_i128_add(&bb, db * db);
         }
-        return correlation(i128_value(&ab), i128_value(&aa), i128_value(&bb));
+        return correlation(mcr_i128_value(&ab), mcr_i128_value(&aa), mcr_i128_value(&bb));
     }
     double ma = exact_mean(ra, n), mb = exact_mean(rb, n);
     mcr_xsum_t ab, aa, bb;

@@ -147,3 +147,13 @@ double mcr_xsum_value(const mcr_xsum_t *a)
     uint64_t lo = (d[j - 1] << 32) | d[j - 2] | (sticky != 0);
     return sign * ldexp(u96_to_double(d[j], lo), 32 * (j - 2) - 1074);
 }
+
+double mcr_i128_value(const mcr_i128_t *a)
+{
+    mcr_xsum_t acc;
+    mcr_xsum_init(&acc);
+    mcr_xsum_add(&acc, ldexp((double)a->hi, 64));
+    mcr_xsum_add(&acc, ldexp((double)(a->lo >> 32), 32));
+    mcr_xsum_add(&acc, (double)(a->lo & 0xffffffffu));
+    return mcr_xsum_value(&acc);
+}

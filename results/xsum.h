@@ -53,4 +53,23 @@ double mcr_xsum_value(const mcr_xsum_t *a);
  * summed. */
 void   mcr_xsum_normalize(mcr_xsum_t *a);
 
+/* ---- exact sums of integers -------------------------------------------------
+ * Sums of int64 products (Spearman's rank deviations) stay below 2^93: a
+ * signed 128-bit integer hi * 2^64 + lo holds them exactly and adds in three
+ * instructions. */
+typedef struct {
+    uint64_t lo;
+    int64_t  hi;
+} mcr_i128_t;
+
+static inline void mcr_i128_add(mcr_i128_t *a, int64_t v)
+{
+    uint64_t lo = a->lo + (uint64_t)v;
+    a->hi += (int64_t)(lo < a->lo) - (int64_t)(v < 0);
+    a->lo = lo;
+}
+
+/* The value, correctly rounded, for |hi| < 2^53. */
+double mcr_i128_value(const mcr_i128_t *a);
+
 #endif /* MCR_XSUM_H */
