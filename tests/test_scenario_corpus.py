@@ -47,3 +47,6 @@ def test_run_refuses_and_writes_nothing(case, tmp_path):
                        timeout=60)
     assert r.returncode == 2
     assert list(tmp_path.iterdir()) == []
+    # run reports a bad file exactly as validate does
+    expected = case.with_suffix(".expected").read_text(encoding="utf-8")
+    assert r.stderr.decode("utf-8") == expected
