@@ -121,6 +121,31 @@ def scenario(tmp_path, name="s.yaml", trials=2000, seed=7, horizon=24, discount_
     return path
 
 
+def rich_scenario(tmp_path, trials=5000, horizon=36, **kw):
+    """Two correlated regions with jumps, a three-regime chain, a build with a
+    random pause (a driver that is mostly 0: many ties), a build with fixed
+    construction (a constant driver) and a lease with pass-through and
+    escalation: every mechanism of the model in one small file."""
+    return scenario(
+        tmp_path, trials=trials, horizon=horizon,
+        regions=[region("uk", 80.0, 70.0, 1.5, 0.5, 2.0, 0.1, 0.2),
+                 region("tx", 40.0, 45.0, 0.8, 0.6, 1.0, 0.2, 0.3)],
+        correlation=[("uk", "tx", 0.4)],
+        regimes=[regime("normal", 3, 5, 1.0), regime("tight", 1, 6, 1.5),
+                 regime("shock", 0.5, 10, 3.0)],
+        transition=[[0.9, 0.08, 0.02], [0.2, 0.75, 0.05], [0.3, 0.3, 0.4]],
+        initial_regime="tight",
+        strategies=[build("b_uk", "uk", gpus=1000, permit={"dist": "pert", "min": 3, "mode": 6, "max": 18},
+                          construction={"dist": "triangular", "min": 6, "mode": 9, "max": 20},
+                          pause=(0.3, {"dist": "uniform", "min": 1, "max": 6}), supply_priority=0.8),
+                    build("b_tx", "tx", gpus=1200, permit={"dist": "lognormal", "median": 5, "sigma": 0.4},
+                          construction=8),
+                    lease("l", gpus=1000, onboarding={"dist": "uniform", "min": 1, "max": 4},
+                          supply_priority=0.9, escalation=0.03, energy_passthrough=0.3,
+                          passthrough_region="uk")],
+        **kw)
+
+
 def numeric_datasets(path):
     """{name: array} of every numeric dataset in an HDF5 file."""
     out = {}

@@ -16,34 +16,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from mcrisk_testlib import (MCRISK, assert_same_numbers, build, lease, region, regime, run,
-                            scenario)
+from mcrisk_testlib import (MCRISK, assert_same_numbers, build, lease, region, regime,
+                            rich_scenario, run, scenario)
 
 SKETCH_REL = 1.0 / 256.0      # results/sketch.h: MCR_SKETCH_REL_ERROR
 OUTPUTS = ["cost_npv", "lcoc", "months_to_90pct", "shortfall_gpu_hours", "regret"]
-
-
-def rich_scenario(tmp_path, trials=5000, **kw):
-    """Two correlated regions with jumps, a three-regime chain, a build with a
-    random pause and a lease with pass-through and escalation."""
-    return scenario(
-        tmp_path, trials=trials, horizon=36,
-        regions=[region("uk", 80.0, 70.0, 1.5, 0.5, 2.0, 0.1, 0.2),
-                 region("tx", 40.0, 45.0, 0.8, 0.6, 1.0, 0.2, 0.3)],
-        correlation=[("uk", "tx", 0.4)],
-        regimes=[regime("normal", 3, 5, 1.0), regime("tight", 1, 6, 1.5),
-                 regime("shock", 0.5, 10, 3.0)],
-        transition=[[0.9, 0.08, 0.02], [0.2, 0.75, 0.05], [0.3, 0.3, 0.4]],
-        initial_regime="tight",
-        strategies=[build("b_uk", "uk", gpus=1000, permit={"dist": "pert", "min": 3, "mode": 6, "max": 18},
-                          construction={"dist": "triangular", "min": 6, "mode": 9, "max": 20},
-                          pause=(0.3, {"dist": "uniform", "min": 1, "max": 6}), supply_priority=0.8),
-                    build("b_tx", "tx", gpus=1200, permit={"dist": "lognormal", "median": 5, "sigma": 0.4},
-                          construction=8),
-                    lease("l", gpus=1000, onboarding={"dist": "uniform", "min": 1, "max": 4},
-                          supply_priority=0.9, escalation=0.03, energy_passthrough=0.3,
-                          passthrough_region="uk")],
-        **kw)
 
 
 # ---- determinism ---------------------------------------------------------------

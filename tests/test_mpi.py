@@ -21,8 +21,7 @@ import time
 import h5py
 import pytest
 
-from mcrisk_testlib import (ROOT, assert_same_numbers, build, lease, region, regime,
-                            scenario)
+from mcrisk_testlib import ROOT, assert_same_numbers, region, rich_scenario, scenario
 
 SERIAL = os.environ.get("MCRISK_SERIAL", os.path.join(ROOT, "build", "mcrisk"))
 MPI_BUILD = os.environ.get("MCRISK_MPI_BUILD", os.path.join(ROOT, "build-mpi"))
@@ -59,34 +58,13 @@ def serial(*args, check=None):
     return p
 
 
-def rich(tmp_path, trials):
-    """Correlated regions with jumps, three regimes, a build with a random
-    pause (a driver that is mostly 0: ties across ranks), a lease."""
-    return scenario(
-        tmp_path, trials=trials, horizon=24,
-        regions=[region("uk", 80.0, 70.0, 1.5, 0.5, 2.0, 0.1, 0.2),
-                 region("tx", 40.0, 45.0, 0.8, 0.6, 1.0, 0.2, 0.3)],
-        correlation=[("uk", "tx", 0.4)],
-        regimes=[regime("normal", 3, 5, 1.0), regime("tight", 1, 6, 1.5),
-                 regime("shock", 0.5, 10, 3.0)],
-        transition=[[0.9, 0.08, 0.02], [0.2, 0.75, 0.05], [0.3, 0.3, 0.4]],
-        initial_regime="tight",
-        strategies=[build("b_uk", "uk", permit={"dist": "pert", "min": 3, "mode": 6, "max": 18},
-                          construction={"dist": "triangular", "min": 6, "mode": 9, "max": 20},
-                          pause=(0.3, {"dist": "uniform", "min": 1, "max": 6}),
-                          supply_priority=0.8),
-                    build("b_tx", "tx", construction=8),
-                    lease("l", onboarding={"dist": "uniform", "min": 1, "max": 4},
-                          escalation=0.03, energy_passthrough=0.3, passthrough_region="uk")])
-
-
 # ---- the same file on any number of ranks ------------------------------------------------
 
 def test_ranks_give_the_serial_file_bit_for_bit(tmp_path):
     """5000 trials (not a multiple of the 1024-trial block, nor of 2 or 3
     ranks), with --save-samples (fetched by rank 0 in pieces): P = 1, 2, 3
     against the serial build."""
-    sc = rich(tmp_path, 5000)
+    sc = rich_scenario(tmp_path, 5000, horizon=24)
     ref = tmp_path / "serial.h5"
     serial("run", sc, "-o", ref, "--threads", 1, "--quiet", "--save-samples", check=0)
     for p in (1, 2, 3):
@@ -100,7 +78,7 @@ def test_ranks_give_the_serial_file_bit_for_bit(tmp_path):
 
 def test_ranks_without_samples_and_with_threads(tmp_path):
     """Without --save-samples, 2 ranks x 2 threads against 1 serial thread."""
-    sc = rich(tmp_path, 3001)
+    sc = rich_scenario(tmp_path, 3001, horizon=24)
     ref = tmp_path / "serial.h5"
     serial("run", sc, "-o", ref, "--threads", 1, "--quiet", check=0)
     out = tmp_path / "p2.h5"
@@ -115,7 +93,7 @@ def test_ranks_without_blocks(tmp_path):
     (mcr_par_share gives rank 0 none), yet takes part in every step; and 7
     trials on 3 ranks leave two ranks empty."""
     for n in (1500, 7):
-        sc = rich(tmp_path, n)
+        sc = rich_scenario(tmp_path, n, horizon=24)
         ref = tmp_path / f"serial{n}.h5"
         serial("run", sc, "-o", ref, "--threads", 1, "--quiet", "--save-samples", check=0)
         out = tmp_path / f"p3_{n}.h5"
@@ -125,7 +103,7 @@ def test_ranks_without_blocks(tmp_path):
 
 def test_rerun_from_a_file_under_mpi(tmp_path):
     """--from OLD.h5 is read by rank 0 and broadcast: same numbers again."""
-    sc = rich(tmp_path, 2100)
+    sc = rich_scenario(tmp_path, 2100, horizon=24)
     old = tmp_path / "old.h5"
     serial("run", sc, "-o", old, "--quiet", check=0)
     new = tmp_path / "new.h5"
@@ -181,7 +159,7 @@ def test_bad_input_and_output_stop_all_ranks(tmp_path):
     bad.write_text("version: 2\n")
     p = mpirun(3, "run", bad, check=2)
     assert p.stderr.count("error: version") == 1, p.stderr
-    sc = rich(tmp_path, 100)
+    sc = rich_scenario(tmp_path, 100, horizon=24)
     p = mpirun(3, "run", sc, "-o", tmp_path / "missing" / "o.h5", check=2)
     assert p.stderr.count("does not exist") == 1, p.stderr
     p = mpirun(2, "run", sc, "--threads", 0, check=2)
@@ -190,7 +168,7 @@ def test_bad_input_and_output_stop_all_ranks(tmp_path):
 
 
 def test_memory_estimate_refuses_on_every_rank(tmp_path):
-    sc = rich(tmp_path, 100)
+    sc = rich_scenario(tmp_path, 100, horizon=24)
     p = mpirun(2, "run", sc, "-o", tmp_path / "o.h5", "-n", "1000000000000", check=1)
     assert p.stderr.count("trials would fit") == 1, p.stderr
     assert not (tmp_path / "o.h5").exists()
@@ -199,7 +177,7 @@ def test_memory_estimate_refuses_on_every_rank(tmp_path):
 # ---- signals ---------------------------------------------------------------------------------
 
 def start_long_run(tmp_path, ranks=3):
-    sc = rich(tmp_path, 50_000_000)
+    sc = rich_scenario(tmp_path, 50_000_000, horizon=24)
     out = tmp_path / "big.h5"
     p = subprocess.Popen(mpirun_cmd(ranks, "run", sc, "-o", out, "--threads", 1),
                          stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=ENV)
